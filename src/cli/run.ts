@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import pc from 'picocolors';
+import { ConfigError, loadConfig, rulesIgnoredForFile, type ResolvedConfig, type RuleOptionSpecs } from '../config/index.js';
+import type { LintReport } from '../diagnostics.js';
+import { discoverFiles, isExcluded } from '../discover/index.js';
+import { renderRuleMarkdown } from '../docs/render.js';
+import { lint, type SourceInput } from '../engine/lint.js';
+import { ALL_RULE_META, KNOWN_RULE_IDS } from '../engine/rule-set.js';
+import { formatReport, type FormatName } from '../reporters/index.js';
+import { RULES } from '../rules/index.js';
+import { HELP, parseCli, UsageError, type CliOptions } from './args.js';
+import { VERSION } from './version.js';
+
+export interface Io {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readStdin: () => Promise<string>;
+  isTTY: boolean;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_ERROR = 2;
+
+function ruleOptionSpecs(): RuleOptionSpecs {
+  const specs = new Map<string, Record<string, { type: 'string' | 'string[]' | 'number' | 'boolean'; description: string }>>();
+  for (const rule of ALL_RULE_META) specs.set(rule.id, {});
+  for (const rule of RULES) specs.set(rule.id, { ...(rule.options ?? {}) });
+  return specs;
+}
+
+function checkRuleIds(ids: string[] | undefined, flag: string): void {
+  for (const id of ids ?? []) {
+    if (id !== 'ALL' && !KNOWN_RULE_IDS.has(id)) throw new UsageError(`${flag}: unknown rule "${id}" (see --list-rules)`);
+  }
+}
+
+function useColor(options: CliOptions, io: Io): boolean {
+  if (options.noColor || options.output) return false;
+  if (io.env.NO_COLOR) return false;
+  if (io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0') return true;
+  return io.isTTY;
+}
+
+function listRules(color: boolean): string {
+  const colors = pc.createColors(color);
+  const width = Math.max(...ALL_RULE_META.map((rule) => rule.id.length));
+  return ALL_RULE_META.map((rule) => `${colors.bold(rule.id.padEnd(width))}  ${rule.defaultSeverity.padEnd(7)}  ${rule.summary}`).join('\n') + '\n';
+}
+
+async function collectInputs(options: CliOptions, config: ResolvedConfig, io: Io): Promise<{ inputs: SourceInput[]; missing: string[]; skipped: Array<{ path: string; reason: string }> }> {
+  if (options.stdinFilename !== undefined || options.paths.includes('-')) {
+    const stdinPath = path.resolve(io.cwd, options.stdinFilename ?? 'stdin.py');
+    const text = await io.readStdin();
+    // Editors send every file; the config's excludes still apply, as with explicit paths.
+    if (options.stdinFilename !== undefined && isExcluded(stdinPath, { cwd: io.cwd, config, isDirectory: false })) return { inputs: [], missing: [], skipped: [] };
+    return { inputs: [{ path: stdinPath, text }], missing: [], skipped: [] };
+  }
+  const found = await discoverFiles(options.paths.length > 0 ? options.paths : ['.'], { cwd: io.cwd, config });
+  return { inputs: found.files.map((file) => ({ path: file })), missing: found.missing, skipped: found.skipped };
+}
+
+function exitCodeFor(report: LintReport, maxWarnings: number | undefined): number {
+  let errors = 0;
+  let warnings = 0;
+  for (const file of report.files) {
+    if (file.failure) errors++;
+    for (const diagnostic of file.diagnostics) {
+      if (diagnostic.severity === 'error') errors++;
+      else if (diagnostic.severity === 'warning') warnings++;
+    }
+  }
+  if (errors > 0) return EXIT_FINDINGS;
+  if (maxWarnings !== undefined && warnings > maxWarnings) return EXIT_FINDINGS;
+  return EXIT_OK;
+}
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseCli(argv);
+    checkRuleIds(options.select, '--select');
+    checkRuleIds(options.ignore, '--ignore');
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`modal-lint: ${error.message}\nRun \`modal-lint --help\` for usage.\n`);
+    return EXIT_ERROR;
+  }
+  const color = useColor(options, io);
+  switch (options.command) {
+    case 'help':
+      io.stdout(`${HELP}\n`);
+      return EXIT_OK;
+    case 'version':
+      io.stdout(`modal-lint ${VERSION}\n`);
+      return EXIT_OK;
+    case 'list-rules':
+      io.stdout(listRules(color));
+      return EXIT_OK;
+    case 'explain': {
+      const rule = RULES.find((r) => r.id === options.explainRule) ?? ALL_RULE_META.find((r) => r.id === options.explainRule);
+      if (!rule) {
+        io.stderr(`modal-lint: unknown rule "${options.explainRule}" (see --list-rules)\n`);
+        return EXIT_ERROR;
+      }
+      io.stdout(renderRuleMarkdown(rule));
+      return EXIT_OK;
+    }
+    case 'lint':
+      break;
+  }
+
+  let config: ResolvedConfig;
+  try {
+    config = loadConfig({ cwd: io.cwd, explicitPath: options.config ? path.resolve(io.cwd, options.config) : undefined, rules: ruleOptionSpecs() });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr(`modal-lint: config error: ${error.message}\n`);
+    return EXIT_ERROR;
+  }
+
+  const { inputs, missing, skipped } = await collectInputs(options, config, io);
+  for (const missingPath of missing) io.stderr(`modal-lint: ${path.relative(io.cwd, missingPath) || missingPath}: no such file or directory\n`);
+  for (const entry of skipped) io.stderr(`modal-lint: ${path.relative(io.cwd, entry.path) || entry.path}: skipped: ${entry.reason}\n`);
+
+  const report = await lint(inputs, {
+    root: io.cwd,
+    toolVersion: VERSION,
+    select: options.select ?? config.select,
+    ignore: [...config.ignore, ...(options.ignore ?? [])],
+    severities: config.severities,
+    ruleOptions: config.ruleOptions,
+    ignoredForFile: (filePath) => rulesIgnoredForFile(config, filePath),
+  });
+
+  const maxWarnings = options.maxWarnings ?? config.maxWarnings;
+  const code = exitCodeFor(report, maxWarnings);
+  const shown: LintReport = options.quiet
+    ? { ...report, files: report.files.map((file) => ({ ...file, diagnostics: file.diagnostics.filter((d) => d.severity === 'error') })) }
+    : report;
+  const format: FormatName = options.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text');
+  const output = formatReport(shown, format, { color });
+  if (options.output) {
+    fs.mkdirSync(path.dirname(path.resolve(io.cwd, options.output)), { recursive: true });
+    fs.writeFileSync(path.resolve(io.cwd, options.output), output);
+  } else io.stdout(output);
+
+  if (missing.length > 0) return EXIT_ERROR;
+  return options.exitZero ? EXIT_OK : code;
+}

@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Ignore } from 'ignore';
+import { asIgnorePath, createIgnore, PathPatterns, relativeInside } from '../config/patterns.js';
+import type { ResolvedConfig } from '../config/types.js';
+
+const GITIGNORE = '.gitignore';
+const GIT_DIR = '.git';
+
+/** The rules of one directory's .gitignore (plus .git/info/exclude at a repository root). */
+interface GitignoreLevel {
+  dir: string;
+  rules: Ignore;
+}
+
+function readOptionalText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function readLevel(dir: string, hasGitignore: boolean, isRepositoryRoot: boolean): GitignoreLevel | undefined {
+  // .git/info/exclude goes first: rules added later win, and .gitignore outranks it.
+  const sources = [
+    isRepositoryRoot ? path.join(dir, GIT_DIR, 'info', 'exclude') : undefined,
+    hasGitignore ? path.join(dir, GITIGNORE) : undefined,
+  ];
+  const texts = sources.flatMap((file) => (file === undefined ? [] : (readOptionalText(file) ?? [])));
+  return texts.length === 0 ? undefined : { dir, rules: createIgnore().add(texts) };
+}
+
+/**
+ * What one level says about an entry below it: true (ignored), false
+ * (re-included by a negation) or undefined (no rule of this level decides).
+ */
+function levelVerdict(level: GitignoreLevel, entryPath: string, isDirectory: boolean): boolean | undefined {
+  const relative = relativeInside(level.dir, entryPath);
+  if (relative === undefined) return undefined;
+  const result = level.rules.test(asIgnorePath(relative, isDirectory));
+  if (result.unignored) return false;
+  if (!result.ignored) return undefined;
+  // Entries are only ever tested once their directories are known not to be ignored. If this
+  // level ignores one of those directories, a deeper .gitignore re-included it, and the
+  // verdict `ignore` passes down from that directory says nothing about the entry itself.
+  const parent = path.dirname(relative);
+  if (parent !== '.' && level.rules.test(asIgnorePath(parent, true)).ignored) return undefined;
+  return true;
+}
+
+function repositoryRoot(start: string): string | undefined {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, GIT_DIR))) return dir;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Directories strictly between `top` and `target`, outermost first. */
+function directoriesBetween(top: string, target: string): string[] {
+  const directories: string[] = [];
+  for (let dir = path.dirname(target); dir !== top && path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    directories.push(dir);
+  }
+  return directories.reverse();
+}
+
+/**
+ * Decides which paths are left out: the config's `exclude` and `extend-exclude`,
+ * and every .gitignore from the repository root down (outside a repository:
+ * from the file system root down). Caches what it reads, so use one instance
+ * per run, not across file system changes.
+ */
+export class Exclusions {
+  private readonly configured: PathPatterns;
+  private readonly levelsByDir = new Map<string, readonly GitignoreLevel[]>();
+
+  constructor(config: ResolvedConfig) {
+    this.configured = new PathPatterns(config.baseDir, [...config.exclude, ...config.extendExclude]);
+  }
+
+  /** Records the rules of a directory being walked, from the names its listing already gave. */
+  enterDirectory(dir: string, names: ReadonlySet<string>): void {
+    this.levelsInside(dir, (name) => names.has(name));
+  }
+
+  /** For an entry met while walking, whose directory is already known not to be excluded. */
+  isExcludedEntry(entryPath: string, isDirectory: boolean): boolean {
+    return this.configured.matches(entryPath, isDirectory) || this.isGitignored(entryPath, isDirectory);
+  }
+
+  /** For a path given by the user: the directories above it count as well. */
+  isExcludedPath(absolutePath: string, isDirectory: boolean): boolean {
+    if (this.configured.matches(absolutePath, isDirectory)) return true;
+    if (isDirectory && fs.existsSync(path.join(absolutePath, GIT_DIR))) return false;
+    const parent = path.dirname(absolutePath);
+    if (parent === absolutePath) return false;
+    const top = repositoryRoot(parent) ?? path.parse(absolutePath).root;
+    return (
+      directoriesBetween(top, absolutePath).some((dir) => this.isGitignored(dir, true)) ||
+      this.isGitignored(absolutePath, isDirectory)
+    );
+  }
+
+  private isGitignored(entryPath: string, isDirectory: boolean): boolean {
+    const levels = this.levelsInside(path.dirname(entryPath));
+    for (let index = levels.length - 1; index >= 0; index--) {
+      const verdict = levelVerdict(levels[index]!, entryPath, isDirectory);
+      if (verdict !== undefined) return verdict;
+    }
+    return false;
+  }
+
+  /** The .gitignore levels that apply to the entries of `dir`, deepest last. */
+  private levelsInside(
+    dir: string,
+    contains: (name: string) => boolean = (name) => fs.existsSync(path.join(dir, name)),
+  ): readonly GitignoreLevel[] {
+    const cached = this.levelsByDir.get(dir);
+    if (cached) return cached;
+    const isRepositoryRoot = contains(GIT_DIR);
+    const parent = path.dirname(dir);
+    // A repository's files answer to its own .gitignore files only, not to those of enclosing directories.
+    const inherited = isRepositoryRoot || parent === dir ? [] : this.levelsInside(parent);
+    const own = readLevel(dir, contains(GITIGNORE), isRepositoryRoot);
+    const levels = own ? [...inherited, own] : inherited;
+    this.levelsByDir.set(dir, levels);
+    return levels;
+  }
+}

@@ -1,0 +1,2 @@
+export { discoverFiles, isExcluded } from './discover.js';
+export type { DiscoverOptions, DiscoveryResult, IsExcludedOptions, SkippedPath } from './discover.js';

@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fg from 'fast-glob';
+import type { Exclusions } from './exclusions.js';
+
+const PYTHON_GLOBS = ['**/*.py', '**/*.pyi'];
+
+export function isPythonFileName(name: string): boolean {
+  return name.endsWith('.py') || name.endsWith('.pyi');
+}
+
+type ReaddirCallback = (error: NodeJS.ErrnoException | null, entries: fs.Dirent[]) => void;
+
+/** A symlinked file shown to fast-glob as the regular file it points to, so `onlyFiles` keeps it. */
+function asRegularFileEntry(name: string): fs.Dirent {
+  const no = (): boolean => false;
+  const entry = {
+    name,
+    isFile: () => true,
+    isDirectory: no,
+    isSymbolicLink: no,
+    isBlockDevice: no,
+    isCharacterDevice: no,
+    isFIFO: no,
+    isSocket: no,
+  };
+  return entry as unknown as fs.Dirent;
+}
+
+async function resolveLinkedFile(entry: fs.Dirent, entryPath: string): Promise<fs.Dirent | undefined> {
+  try {
+    return (await fs.promises.stat(entryPath)).isFile() ? asRegularFileEntry(entry.name) : undefined;
+  } catch {
+    // A broken link in a walk is nothing the user asked for by name.
+    return undefined;
+  }
+}
+
+/** The entries of `dir` worth showing to fast-glob: directories to descend into and Python files to report. */
+async function visibleEntries(dir: string, entries: fs.Dirent[], exclusions: Exclusions): Promise<fs.Dirent[]> {
+  exclusions.enterDirectory(dir, new Set(entries.map((entry) => entry.name)));
+  const visible: fs.Dirent[] = [];
+  const linkedFiles: Array<Promise<fs.Dirent | undefined>> = [];
+  for (const entry of entries) {
+    const entryPath = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!exclusions.isExcludedEntry(entryPath, true)) visible.push(entry);
+    } else if (isPythonFileName(entry.name) && !exclusions.isExcludedEntry(entryPath, false)) {
+      if (entry.isFile()) visible.push(entry);
+      else if (entry.isSymbolicLink()) linkedFiles.push(resolveLinkedFile(entry, entryPath));
+    }
+  }
+  for (const linked of await Promise.all(linkedFiles)) {
+    if (linked) visible.push(linked);
+  }
+  return visible;
+}
+
+export type UnreadableDirectoryHandler = (dir: string, error: NodeJS.ErrnoException) => void;
+
+/**
+ * fast-glob has no hook to prune with gitignore semantics, so it is handed a
+ * `readdir` that lists only what survives the exclusions: excluded and ignored
+ * directories are never entered, however large they are.
+ */
+function filteringReaddir(exclusions: Exclusions, onUnreadable: UnreadableDirectoryHandler) {
+  return (dir: string, _options: unknown, callback: ReaddirCallback): void => {
+    const directory = path.resolve(dir);
+    fs.readdir(directory, { withFileTypes: true }, (error, entries) => {
+      if (error) {
+        onUnreadable(directory, error);
+        callback(error, []);
+        return;
+      }
+      visibleEntries(directory, entries, exclusions).then(
+        (visible) => callback(null, visible),
+        (failure: NodeJS.ErrnoException) => callback(failure, []),
+      );
+    });
+  };
+}
+
+/** Python files below `root` (absolute), minus what the exclusions leave out. */
+export async function walkPythonFiles(
+  root: string,
+  exclusions: Exclusions,
+  onUnreadable: UnreadableDirectoryHandler,
+): Promise<string[]> {
+  const found = await fg(PYTHON_GLOBS, {
+    cwd: root,
+    absolute: true,
+    onlyFiles: true,
+    dot: true,
+    followSymbolicLinks: false,
+    suppressErrors: true,
+    fs: { readdir: filteringReaddir(exclusions, onUnreadable) as unknown as typeof fs.readdir },
+  });
+  return found.map((file) => path.resolve(file));
+}

@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ImportBinding } from '../model/imports.js';
+import { ModalModel, type ExportKind, type ImageChain, type ImportResolver } from '../model/model.js';
+import type { SyntaxNode } from '../parser/syntax.js';
+
+type Exports = Map<string, { kind: ExportKind; image?: ImageChain }>;
+
+/**
+ * The cross-file view: module-level Apps and images of every analysed file, so that
+ * `from .common import app, image` resolves. Modules imported by an analysed file but not
+ * in the run (a pre-commit run on one file) are read from disk on demand.
+ */
+export class ProjectIndex implements ImportResolver {
+  private readonly models = new Map<string, ModalModel | null>();
+  private readonly exportsByPath = new Map<string, Exports | null>();
+  private readonly building = new Set<string>();
+  private readonly fileExists = new Map<string, boolean>();
+
+  constructor(
+    private readonly root: string,
+    /** Source of a file of the run, if it was read; otherwise the index reads the file itself. */
+    private readonly sourceOf: (filePath: string) => string | undefined,
+    private readonly parse: (source: string) => SyntaxNode,
+  ) {}
+
+  /** The model of a file, built once. */
+  modelFor(filePath: string): ModalModel | null {
+    if (this.models.has(filePath)) return this.models.get(filePath)!;
+    if (this.building.has(filePath)) return null;
+    this.building.add(filePath);
+    try {
+      const source = this.sourceOf(filePath) ?? readIfSmall(filePath);
+      const model = source === undefined ? null : new ModalModel(filePath, this.parse(source), this);
+      this.models.set(filePath, model);
+      return model;
+    } finally {
+      this.building.delete(filePath);
+    }
+  }
+
+  exportOf(fromPath: string, binding: ImportBinding): { kind: ExportKind; image?: ImageChain } | undefined {
+    if (binding.importedName === undefined || binding.importedName === '*') return undefined;
+    const target = this.resolveModule(fromPath, binding);
+    if (!target) return undefined;
+    let exports = this.exportsByPath.get(target);
+    if (exports === undefined) {
+      if (this.building.has(target)) return undefined;
+      const model = this.modelFor(target);
+      exports = model ? model.exports() : null;
+      this.exportsByPath.set(target, exports);
+    }
+    if (!exports) return undefined;
+    return exports.get(binding.importedName) ?? { kind: 'other' };
+  }
+
+  /** Finds the file of an imported module: relative to the importer, or in its folder and the folders above it within the root. */
+  resolveModule(fromPath: string, binding: Pick<ImportBinding, 'module' | 'level'>): string | null {
+    if (binding.level === 0 && (binding.module === 'modal' || binding.module.startsWith('modal.'))) return null;
+    const parts = binding.module === '' ? [] : binding.module.split('.');
+    if (parts.length === 0) return null;
+    const directories: string[] = [];
+    if (binding.level > 0) {
+      let base = path.dirname(fromPath);
+      for (let i = 1; i < binding.level; i++) base = path.dirname(base);
+      directories.push(base);
+    } else {
+      let dir = path.dirname(fromPath);
+      const root = this.root;
+      for (;;) {
+        directories.push(dir);
+        const parent = path.dirname(dir);
+        if (parent === dir || !isInside(dir, root) || dir === root) break;
+        dir = parent;
+      }
+    }
+    for (const dir of directories) {
+      for (const candidate of [path.join(dir, ...parts) + '.py', path.join(dir, ...parts, '__init__.py')]) {
+        if (this.exists(candidate)) return candidate;
+      }
+    }
+    return null;
+  }
+
+  private exists(candidate: string): boolean {
+    let known = this.fileExists.get(candidate);
+    if (known === undefined) {
+      known = this.sourceOf(candidate) !== undefined || isFile(candidate);
+      this.fileExists.set(candidate, known);
+    }
+    return known;
+  }
+}
+
+function isInside(dir: string, root: string): boolean {
+  const relative = path.relative(root, dir);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+function isFile(candidate: string): boolean {
+  try {
+    return fs.statSync(candidate).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Imported modules outside the run are read only when small enough to be real source. */
+function readIfSmall(filePath: string): string | undefined {
+  try {
+    if (fs.statSync(filePath).size > 2_000_000) return undefined;
+    return fs.readFileSync(filePath, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,45 @@
+import type { Severity } from '../diagnostics.js';
+import { RULES } from '../rules/index.js';
+import type { Rule } from '../rules/types.js';
+import { UNUSED_SUPPRESSION } from './suppressions.js';
+import type { RuleMeta } from '../diagnostics.js';
+
+/** Every rule id the tool knows, including the engine's own `unused-suppression`. */
+export const ALL_RULE_META: readonly RuleMeta[] = [...RULES, UNUSED_SUPPRESSION];
+export const KNOWN_RULE_IDS: ReadonlySet<string> = new Set(ALL_RULE_META.map((rule) => rule.id));
+
+export interface RuleSelection {
+  /** `null` or `'ALL'`: every rule. */
+  select: string[] | 'ALL' | null;
+  ignore: string[];
+  severities: Record<string, Severity | 'off'>;
+}
+
+export interface EnabledRules {
+  rules: Rule[];
+  /** Enabled rule ids with their effective severity (includes `unused-suppression`). */
+  severities: Map<string, Severity>;
+  meta: RuleMeta[];
+}
+
+export function enabledRules(selection: RuleSelection): EnabledRules {
+  const selected = selection.select === null || selection.select === 'ALL' ? null : new Set(selection.select);
+  const ignored = new Set(selection.ignore);
+  const severities = new Map<string, Severity>();
+  const meta: RuleMeta[] = [];
+  for (const rule of ALL_RULE_META) {
+    if ((selected && !selected.has(rule.id)) || ignored.has(rule.id)) continue;
+    const severity = selection.severities[rule.id] ?? rule.defaultSeverity;
+    if (severity === 'off') continue;
+    severities.set(rule.id, severity);
+    meta.push(rule);
+  }
+  return { rules: RULES.filter((rule) => severities.has(rule.id)), severities, meta };
+}
+
+/** Option defaults of a rule overlaid with the configured values. */
+export function ruleOptions(rule: Rule, configured: Record<string, unknown> | undefined): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(rule.options ?? {})) options[name] = configured?.[name] ?? spec.default;
+  return options;
+}

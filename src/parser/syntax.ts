@@ -1,0 +1,65 @@
+/** A node of the Python syntax tree, copied out of tree-sitter into plain JavaScript. */
+export class SyntaxNode {
+  readonly children: SyntaxNode[] = [];
+  isMissing = false;
+  /** Set on the root: the tree holds ERROR or MISSING nodes. */
+  hasError = false;
+  /** The whole source text; shared by every node of a tree. */
+  source = '';
+
+  constructor(
+    readonly type: string,
+    /** The grammar field this node fills in its parent (`function`, `arguments`, `name`...). */
+    readonly fieldName: string | null,
+    readonly isNamed: boolean,
+    /** Offsets and columns count UTF-16 code units; rows are 0-based. */
+    readonly startIndex: number,
+    readonly endIndex: number,
+    readonly startRow: number,
+    readonly startColumn: number,
+    readonly endRow: number,
+    readonly endColumn: number,
+    readonly parent: SyntaxNode | null,
+  ) {}
+
+  get text(): string {
+    return this.source.slice(this.startIndex, this.endIndex);
+  }
+
+  get namedChildren(): SyntaxNode[] {
+    return this.children.filter((child) => child.isNamed && child.type !== 'comment');
+  }
+
+  field(name: string): SyntaxNode | null {
+    for (const child of this.children) if (child.fieldName === name) return child;
+    return null;
+  }
+
+  fields(name: string): SyntaxNode[] {
+    return this.children.filter((child) => child.fieldName === name);
+  }
+
+  /** Every descendant (pre-order, iterative so deep trees cannot overflow the stack). */
+  *descendants(): Generator<SyntaxNode> {
+    const stack: SyntaxNode[] = [...this.children].reverse();
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      yield node;
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+    }
+  }
+
+  *ancestors(): Generator<SyntaxNode> {
+    for (let node = this.parent; node; node = node.parent) yield node;
+  }
+
+  /** True when `other` is this node or lies inside it. */
+  contains(other: SyntaxNode): boolean {
+    return other.startIndex >= this.startIndex && other.endIndex <= this.endIndex && this.encloses(other);
+  }
+
+  private encloses(other: SyntaxNode): boolean {
+    for (let node: SyntaxNode | null = other; node; node = node.parent) if (node === this) return true;
+    return false;
+  }
+}

@@ -1,0 +1,29 @@
+import { defineRule } from './types.js';
+
+export default defineRule({
+  id: 'app-missing-name',
+  category: 'style',
+  defaultSeverity: 'warning',
+  precision: 'very-high',
+  tags: ['naming', 'convention'],
+  summary: '`modal.App()` created without a name.',
+  docs: {
+    what: 'Flags `modal.App()` (or the removed `modal.Stub()`) called without a name, positional or `name=`.',
+    why: 'An unnamed App gets its name from the file at deploy time (`modal deploy` falls back to the module name), so renaming or moving the file silently deploys a second App, and `App.lookup` or `Function.from_name` callers cannot rely on a stable name. Naming the App in code makes the deployed name reviewable.',
+    example: 'app = modal.App(image=image)',
+    useInstead: 'app = modal.App("media-image-resizer", image=image)',
+    link: 'https://modal.com/docs/reference/modal.App',
+  },
+  messages: {
+    missingName: '`{call}` has no name; give the App a stable kebab-case name such as `modal.App("{domain}-{service}")`.',
+  },
+  check({ model, report }) {
+    for (const app of model.apps) {
+      if (app.constructor === 'lookup' || app.nameNode) continue;
+      const list = app.call.field('arguments');
+      const hidesName = list?.namedChildren.some((arg) => arg.type === 'list_splat' || arg.type === 'dictionary_splat');
+      if (hidesName) continue;
+      report(app.call, 'missingName', { call: `${app.call.field('function')!.text}()` });
+    }
+  },
+});

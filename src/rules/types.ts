@@ -1,0 +1,33 @@
+import type { SyntaxNode } from '../parser/syntax.js';
+import type { ModalModel } from '../model/model.js';
+import type { RuleMeta } from '../diagnostics.js';
+
+export interface RuleOption {
+  type: 'string' | 'string[]' | 'number' | 'boolean';
+  description: string;
+  default: string | string[] | number | boolean;
+}
+
+export interface RuleContext<MessageId extends string> {
+  model: ModalModel;
+  /** Rule options with defaults filled in. */
+  options: Readonly<Record<string, unknown>>;
+  /** Reports a finding on a node; `{name}` placeholders in the message are filled from `data`. */
+  report(node: SyntaxNode, messageId: MessageId, data?: Record<string, string | number>): void;
+}
+
+export interface Rule<MessageId extends string = string> extends RuleMeta {
+  /** Message templates by id; reports name an id, never a literal text. */
+  messages: Record<MessageId, string>;
+  options?: Record<string, RuleOption>;
+  check(ctx: RuleContext<MessageId>): void;
+}
+
+/** Typed constructor: a rule missing a doc field or naming an undeclared message does not compile. */
+export function defineRule<MessageId extends string>(rule: Rule<MessageId>): Rule<MessageId> {
+  return rule;
+}
+
+export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+}
