@@ -8,12 +8,13 @@ export function createIgnore(): Ignore {
   return ignore({ ignorecase: CASE_INSENSITIVE_PLATFORM });
 }
 
-/** `path` relative to `dir` in the form `ignore` expects, or undefined when it is not inside `dir`. */
+/**
+ * `target` relative to `dir`, or undefined unless it is strictly inside. Both
+ * must be absolute and normalized: a prefix test is what keeps walks fast.
+ */
 export function relativeInside(dir: string, target: string): string | undefined {
-  const relative = path.relative(dir, target);
-  if (relative === '' || path.isAbsolute(relative)) return undefined;
-  if (relative === '..' || relative.startsWith(`..${path.sep}`)) return undefined;
-  return relative;
+  const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+  return target.length > prefix.length && target.startsWith(prefix) ? target.slice(prefix.length) : undefined;
 }
 
 export function asIgnorePath(relative: string, isDirectory: boolean): string {
@@ -53,11 +54,11 @@ export class PathPatterns {
   private readonly byName: Ignore;
   readonly isEmpty: boolean;
 
-  constructor(
-    private readonly baseDir: string,
-    patterns: readonly string[],
-  ) {
-    const normalized = patterns.map((pattern) => normalizePattern(baseDir, pattern));
+  private readonly baseDir: string;
+
+  constructor(baseDir: string, patterns: readonly string[]) {
+    this.baseDir = path.resolve(baseDir);
+    const normalized = patterns.map((pattern) => normalizePattern(this.baseDir, pattern));
     this.inside = createIgnore().add(normalized);
     const nameOnly = normalized.map(nameOnlyForm).filter((pattern) => pattern !== undefined);
     this.byName = createIgnore().add(nameOnly);
@@ -70,6 +71,25 @@ export class PathPatterns {
     const relative = relativeInside(this.baseDir, absolutePath);
     if (relative !== undefined) return this.inside.ignores(asIgnorePath(relative, isDirectory));
     if (absolutePath === this.baseDir) return false;
+    return this.matchesByName(absolutePath, isDirectory);
+  }
+
+  /**
+   * Whether the entry itself matches, its directory being one that was walked
+   * into or named by the user, even if that directory matches.
+   */
+  matchesEntry(absolutePath: string, isDirectory: boolean): boolean {
+    if (this.isEmpty) return false;
+    const relative = relativeInside(this.baseDir, absolutePath);
+    if (relative === undefined) return this.matchesByName(absolutePath, isDirectory);
+    if (!this.inside.ignores(asIgnorePath(relative, isDirectory))) return false;
+    const parent = path.dirname(relative);
+    if (parent === '.' || !this.inside.ignores(asIgnorePath(parent, true))) return true;
+    // The match came down from a directory the user named; only a pattern for the entry's own name counts.
+    return this.matchesByName(absolutePath, isDirectory);
+  }
+
+  private matchesByName(absolutePath: string, isDirectory: boolean): boolean {
     return this.byName.ignores(asIgnorePath(path.basename(absolutePath), isDirectory));
   }
 }

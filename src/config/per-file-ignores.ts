@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { PathPatterns } from './patterns.js';
 import type { ResolvedConfig } from './types.js';
 
@@ -29,8 +30,9 @@ function compile(config: ResolvedConfig): CompiledPerFileIgnore[] {
 /** Rule ids that `per-file-ignores` turns off for the file at `absolutePath`. */
 export function rulesIgnoredForFile(config: ResolvedConfig, absolutePath: string): Set<string> {
   const ignored = new Set<string>();
+  const file = path.resolve(absolutePath);
   for (const entry of compile(config)) {
-    if (entry.patterns.matches(absolutePath, false) !== entry.negated) {
+    if (entry.patterns.matches(file, false) !== entry.negated) {
       for (const rule of entry.rules) ignored.add(rule);
     }
   }

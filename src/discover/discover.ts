@@ -84,7 +84,7 @@ function sortedSkipped(skipped: Map<string, string>): SkippedPath[] {
 /**
  * The files to lint for the given paths (default: the current directory).
  * Directories are walked for *.py and *.pyi; a file named explicitly is linted
- * whatever its extension. Excludes and .gitignore apply to named paths too, so
+ * whatever its extension. Excludes and .gitignore apply to named files too, so
  * that tools passing every changed file (pre-commit) still honour them.
  */
 export async function discoverFiles(paths: string[], options: DiscoverOptions): Promise<DiscoveryResult> {
@@ -112,7 +112,7 @@ export async function discoverFiles(paths: string[], options: DiscoverOptions): 
         if (!exclusions.isExcludedPath(absolutePath, false)) files.add(absolutePath);
         return;
       case 'directory':
-        if (exclusions.isExcludedPath(absolutePath, true)) return;
+        // A directory named by the user is walked even if excluded, as Ruff does; what is below it is filtered.
         for (const file of await walkPythonFiles(absolutePath, exclusions, onUnreadable)) files.add(file);
     }
   };

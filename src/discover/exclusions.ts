@@ -28,7 +28,11 @@ function readLevel(dir: string, hasGitignore: boolean, isRepositoryRoot: boolean
     hasGitignore ? path.join(dir, GITIGNORE) : undefined,
   ];
   const texts = sources.flatMap((file) => (file === undefined ? [] : (readOptionalText(file) ?? [])));
-  return texts.length === 0 ? undefined : { dir, rules: createIgnore().add(texts) };
+  if (texts.length === 0) return undefined;
+  const rules = createIgnore();
+  // One text per add(): `ignore` splits a string into lines, but takes each array item as a single pattern.
+  for (const text of texts) rules.add(text);
+  return { dir, rules };
 }
 
 /**
@@ -41,9 +45,9 @@ function levelVerdict(level: GitignoreLevel, entryPath: string, isDirectory: boo
   const result = level.rules.test(asIgnorePath(relative, isDirectory));
   if (result.unignored) return false;
   if (!result.ignored) return undefined;
-  // Entries are only ever tested once their directories are known not to be ignored. If this
-  // level ignores one of those directories, a deeper .gitignore re-included it, and the
-  // verdict `ignore` passes down from that directory says nothing about the entry itself.
+  // Entries are only tested once their directory is walked into. If this level ignores that
+  // directory anyway, a deeper .gitignore re-included it or the user named it, and the verdict
+  // `ignore` passes down from it says nothing about the entry itself.
   const parent = path.dirname(relative);
   if (parent !== '.' && level.rules.test(asIgnorePath(parent, true)).ignored) return undefined;
   return true;
@@ -84,9 +88,9 @@ export class Exclusions {
     this.levelsInside(dir, (name) => names.has(name));
   }
 
-  /** For an entry met while walking, whose directory is already known not to be excluded. */
+  /** For an entry met while walking, whose directory was walked into or named by the user. */
   isExcludedEntry(entryPath: string, isDirectory: boolean): boolean {
-    return this.configured.matches(entryPath, isDirectory) || this.isGitignored(entryPath, isDirectory);
+    return this.configured.matchesEntry(entryPath, isDirectory) || this.isGitignored(entryPath, isDirectory);
   }
 
   /** For a path given by the user: the directories above it count as well. */

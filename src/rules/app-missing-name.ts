@@ -9,7 +9,7 @@ export default defineRule({
   summary: '`modal.App()` created without a name.',
   docs: {
     what: 'Flags `modal.App()` (or the removed `modal.Stub()`) called without a name, positional or `name=`.',
-    why: 'An unnamed App gets its name from the file at deploy time (`modal deploy` falls back to the module name), so renaming or moving the file silently deploys a second App, and `App.lookup` or `Function.from_name` callers cannot rely on a stable name. Naming the App in code makes the deployed name reviewable.',
+    why: '`modal deploy` refuses an App without a name unless `--name` is given on the command line, so the deployed name ends up in a shell script or CI job instead of next to the code, and `App.lookup` / `Function.from_name` callers depend on every deploy passing the same flag. `modal run` works without a name, which hides the problem until the first deploy.',
     example: 'app = modal.App(image=image)',
     useInstead: 'app = modal.App("media-image-resizer", image=image)',
     link: 'https://modal.com/docs/reference/modal.App',
