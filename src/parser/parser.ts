@@ -2,32 +2,79 @@ import { createRequire } from 'node:module';
 import { Language, Parser, type TreeCursor } from 'web-tree-sitter';
 import { SyntaxNode } from './syntax.js';
 
-let parserPromise: Promise<Parser> | undefined;
+/** Names and namedness of node types and fields, read once from the grammar. */
+interface GrammarTables {
+  typeNames: string[];
+  typeIsNamed: boolean[];
+  fieldNames: Array<string | null>;
+}
+
+let loaded: Promise<{ parser: Parser; tables: GrammarTables }> | undefined;
+const tablesByParser = new WeakMap<Parser, GrammarTables>();
+
+/** tree-sitter's id for ERROR nodes (`ts_builtin_sym_error`). */
+const ERROR_TYPE_ID = 65535;
+
+function readTables(language: Language): GrammarTables {
+  const typeNames: string[] = [];
+  const typeIsNamed: boolean[] = [];
+  for (let id = 0; id < language.nodeTypeCount; id++) {
+    typeNames[id] = language.nodeTypeForId(id) ?? '';
+    typeIsNamed[id] = language.nodeTypeIsNamed(id);
+  }
+  const fieldNames: Array<string | null> = [null];
+  for (let id = 1; id <= language.fieldCount; id++) fieldNames[id] = language.fieldNameForId(id);
+  return { typeNames, typeIsNamed, fieldNames };
+}
 
 /** web-tree-sitter and the grammar are loaded once per process, on first use. */
-export function getParser(): Promise<Parser> {
-  parserPromise ??= (async () => {
+export async function getParser(): Promise<Parser> {
+  loaded ??= (async () => {
     const require = createRequire(import.meta.url);
     await Parser.init();
     const language = await Language.load(require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
     const parser = new Parser();
     parser.setLanguage(language);
-    return parser;
+    const tables = readTables(language);
+    tablesByParser.set(parser, tables);
+    return { parser, tables };
   })();
-  return parserPromise;
+  return (await loaded).parser;
+}
+
+/** Offsets (UTF-16) where each line starts; tree-sitter counts rows at `\n` only. */
+function lineStarts(source: string): number[] {
+  const starts = [0];
+  for (let index = source.indexOf('\n'); index !== -1; index = source.indexOf('\n', index + 1)) starts.push(index + 1);
+  return starts;
+}
+
+function rowOf(starts: number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid]! <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }
 
 /**
  * Parses Python source into a plain JavaScript tree. Copying the tree out of WASM once is
  * cheaper than crossing the WASM boundary on every property read, and lets the WASM tree be
- * freed at once. The copy is iterative, so 10,000-deep nesting cannot overflow the stack.
+ * freed at once. Each node costs four cursor reads; rows and columns are computed here from
+ * the offsets. The copy is iterative, so 10,000-deep nesting cannot overflow the stack.
  */
 export function parseWith(parser: Parser, source: string): SyntaxNode {
+  const tables = tablesByParser.get(parser);
+  if (!tables) throw new Error('parser was not created by getParser()');
   const tree = parser.parse(source);
   if (!tree) throw new Error('tree-sitter returned no tree');
   try {
-    const root = copyTree(tree.walk(), source);
-    root.hasError = tree.rootNode.hasError;
+    const hasError = tree.rootNode.hasError;
+    const root = copyTree(tree.walk(), source, tables, hasError);
+    root.hasError = hasError;
     return root;
   } finally {
     tree.delete();
@@ -38,32 +85,35 @@ export async function parsePython(source: string): Promise<SyntaxNode> {
   return parseWith(await getParser(), source);
 }
 
-function copyNode(cursor: TreeCursor, parent: SyntaxNode | null, source: string): SyntaxNode {
-  const start = cursor.startPosition;
-  const end = cursor.endPosition;
-  const node = new SyntaxNode(
-    cursor.nodeType,
-    cursor.currentFieldName,
-    cursor.nodeIsNamed,
-    cursor.startIndex,
-    cursor.endIndex,
-    start.row,
-    start.column,
-    end.row,
-    end.column,
-    parent,
-  );
-  node.source = source;
-  if (cursor.nodeIsMissing) node.isMissing = true;
-  return node;
-}
-
-function copyTree(cursor: TreeCursor, source: string): SyntaxNode {
-  const root = copyNode(cursor, null, source);
+function copyTree(cursor: TreeCursor, source: string, tables: GrammarTables, hasError: boolean): SyntaxNode {
+  const starts = lineStarts(source);
+  const copyNode = (parent: SyntaxNode | null): SyntaxNode => {
+    const typeId = cursor.nodeTypeId;
+    const start = cursor.startIndex;
+    const end = cursor.endIndex;
+    const startRow = rowOf(starts, start);
+    const endRow = rowOf(starts, end);
+    const node = new SyntaxNode(
+      typeId === ERROR_TYPE_ID ? 'ERROR' : tables.typeNames[typeId] ?? cursor.nodeType,
+      parent ? tables.fieldNames[cursor.currentFieldId] ?? null : null,
+      typeId === ERROR_TYPE_ID || (tables.typeIsNamed[typeId] ?? false),
+      start,
+      end,
+      startRow,
+      start - starts[startRow]!,
+      endRow,
+      end - starts[endRow]!,
+      parent,
+    );
+    node.source = source;
+    if (hasError && cursor.nodeIsMissing) node.isMissing = true;
+    return node;
+  };
+  const root = copyNode(null);
   let current = root;
   for (;;) {
     if (cursor.gotoFirstChild()) {
-      const child = copyNode(cursor, current, source);
+      const child = copyNode(current);
       current.children.push(child);
       current = child;
       continue;
@@ -71,7 +121,7 @@ function copyTree(cursor: TreeCursor, source: string): SyntaxNode {
     for (;;) {
       if (cursor.gotoNextSibling()) {
         const parent = current.parent!;
-        const sibling = copyNode(cursor, parent, source);
+        const sibling = copyNode(parent);
         parent.children.push(sibling);
         current = sibling;
         break;
