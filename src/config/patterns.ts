@@ -28,7 +28,7 @@ function isAnchored(pattern: string): boolean {
 }
 
 /** The pattern as it applies to a bare name, or undefined when it only applies below its directory. */
-function nameOnlyForm(pattern: string): string | undefined {
+export function nameOnlyForm(pattern: string): string | undefined {
   const negation = pattern.startsWith('!') ? '!' : '';
   let body = pattern.slice(negation.length);
   while (body.startsWith('**/')) body = body.slice(3);
@@ -45,33 +45,49 @@ function normalizePattern(baseDir: string, pattern: string): string {
   return pattern;
 }
 
+/** A name without wildcards, escapes, slashes, negation or surrounding blanks matches just that name. */
+function isPlainName(pattern: string): boolean {
+  return pattern !== '' && pattern.trim() === pattern && !/^[!#]/.test(pattern) && !/[*?[\]\\/]/.test(pattern);
+}
+
+function foldCase(name: string): string {
+  return CASE_INSENSITIVE_PLATFORM ? name.toLowerCase() : name;
+}
+
 /**
  * Gitignore-style patterns that belong to `baseDir`. Paths outside `baseDir`
  * can only be matched by the unanchored patterns, by name.
  */
 export class PathPatterns {
-  private readonly inside: Ignore;
-  private readonly byName: Ignore;
-  readonly isEmpty: boolean;
-
   private readonly baseDir: string;
+  /**
+   * Literal names, the common case (all of DEFAULT_EXCLUDES): a set lookup per
+   * entry instead of every pattern's regex. Split out only when no negation
+   * could re-include what they match.
+   */
+  private readonly plainNames: ReadonlySet<string>;
+  private readonly inside: Ignore | undefined;
+  private readonly byName: Ignore | undefined;
 
   constructor(baseDir: string, patterns: readonly string[]) {
     this.baseDir = path.resolve(baseDir);
     const normalized = patterns.map((pattern) => normalizePattern(this.baseDir, pattern));
-    this.inside = createIgnore().add(normalized);
-    const nameOnly = normalized.map(nameOnlyForm).filter((pattern) => pattern !== undefined);
-    this.byName = createIgnore().add(nameOnly);
-    this.isEmpty = normalized.length === 0;
+    const canSplit = !normalized.some((pattern) => pattern.startsWith('!'));
+    this.plainNames = new Set(canSplit ? normalized.filter(isPlainName).map(foldCase) : []);
+    const rest = canSplit ? normalized.filter((pattern) => !isPlainName(pattern)) : normalized;
+    const nameOnly = rest.map(nameOnlyForm).filter((pattern) => pattern !== undefined);
+    this.inside = rest.length > 0 ? createIgnore().add(rest) : undefined;
+    this.byName = nameOnly.length > 0 ? createIgnore().add(nameOnly) : undefined;
   }
 
   /** Whether the path, or a directory between `baseDir` and it, matches. */
   matches(absolutePath: string, isDirectory: boolean): boolean {
-    if (this.isEmpty) return false;
     const relative = relativeInside(this.baseDir, absolutePath);
-    if (relative !== undefined) return this.inside.ignores(asIgnorePath(relative, isDirectory));
-    if (absolutePath === this.baseDir) return false;
-    return this.matchesByName(absolutePath, isDirectory);
+    if (relative === undefined) return absolutePath !== this.baseDir && this.matchesByName(absolutePath, isDirectory);
+    return (
+      relative.split(path.sep).some((name) => this.hasPlainName(name)) ||
+      (this.inside?.ignores(asIgnorePath(relative, isDirectory)) ?? false)
+    );
   }
 
   /**
@@ -79,17 +95,22 @@ export class PathPatterns {
    * into or named by the user, even if that directory matches.
    */
   matchesEntry(absolutePath: string, isDirectory: boolean): boolean {
-    if (this.isEmpty) return false;
+    if (this.hasPlainName(path.basename(absolutePath))) return true;
     const relative = relativeInside(this.baseDir, absolutePath);
     if (relative === undefined) return this.matchesByName(absolutePath, isDirectory);
-    if (!this.inside.ignores(asIgnorePath(relative, isDirectory))) return false;
+    if (!this.inside?.ignores(asIgnorePath(relative, isDirectory))) return false;
     const parent = path.dirname(relative);
     if (parent === '.' || !this.inside.ignores(asIgnorePath(parent, true))) return true;
     // The match came down from a directory the user named; only a pattern for the entry's own name counts.
     return this.matchesByName(absolutePath, isDirectory);
   }
 
+  private hasPlainName(name: string): boolean {
+    return this.plainNames.has(foldCase(name));
+  }
+
   private matchesByName(absolutePath: string, isDirectory: boolean): boolean {
-    return this.byName.ignores(asIgnorePath(path.basename(absolutePath), isDirectory));
+    const name = path.basename(absolutePath);
+    return this.hasPlainName(name) || (this.byName?.ignores(asIgnorePath(name, isDirectory)) ?? false);
   }
 }

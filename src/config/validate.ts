@@ -83,12 +83,9 @@ class SettingsReader {
     this.fail(segments, `"${this.key(segments)}" must be ${expected}, got ${describeValue(value)}`);
   }
 
-  rejectUnknownKeys(table: TomlTableValue, known: readonly string[], parent: readonly string[]): void {
+  rejectUnknownKeys(table: TomlTableValue, known: readonly string[]): void {
     for (const name of Object.keys(table)) {
-      if (!known.includes(name)) {
-        const segments = [...parent, name];
-        this.fail(segments, `unknown key "${this.key(segments)}"${didYouMean(name, known)}`);
-      }
+      if (!known.includes(name)) this.fail([name], `unknown key "${this.key([name])}"${didYouMean(name, known)}`);
     }
   }
 
@@ -203,7 +200,7 @@ class SettingsReader {
 /** Checks the modal-lint settings table and turns it into a ResolvedConfig; throws ConfigError on the first problem. */
 export function resolveSettings(settings: TomlTableValue, source: SettingsSource, baseDir: string): ResolvedConfig {
   const reader = new SettingsReader(source);
-  reader.rejectUnknownKeys(settings, SETTING_KEYS, []);
+  reader.rejectUnknownKeys(settings, SETTING_KEYS);
   const config: ResolvedConfig = { ...defaultConfig(baseDir), path: source.file };
   const has = (key: (typeof SETTING_KEYS)[number]): boolean => Object.hasOwn(settings, key);
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Ignore } from 'ignore';
-import { asIgnorePath, createIgnore, PathPatterns, relativeInside } from '../config/patterns.js';
+import { asIgnorePath, createIgnore, nameOnlyForm, PathPatterns, relativeInside } from '../config/patterns.js';
 import type { ResolvedConfig } from '../config/types.js';
 
 const GITIGNORE = '.gitignore';
@@ -11,11 +11,13 @@ const GIT_DIR = '.git';
 interface GitignoreLevel {
   dir: string;
   rules: Ignore;
+  /** The rules that match by name alone, for entries whose directory `rules` would wrongly ignore. */
+  nameRules: Ignore;
 }
 
 function readOptionalText(file: string): string | undefined {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch {
     return undefined;
   }
@@ -27,12 +29,18 @@ function readLevel(dir: string, hasGitignore: boolean, isRepositoryRoot: boolean
     isRepositoryRoot ? path.join(dir, GIT_DIR, 'info', 'exclude') : undefined,
     hasGitignore ? path.join(dir, GITIGNORE) : undefined,
   ];
-  const texts = sources.flatMap((file) => (file === undefined ? [] : (readOptionalText(file) ?? [])));
-  if (texts.length === 0) return undefined;
-  const rules = createIgnore();
-  // One text per add(): `ignore` splits a string into lines, but takes each array item as a single pattern.
-  for (const text of texts) rules.add(text);
-  return { dir, rules };
+  const lines = sources.flatMap((file) => (file === undefined ? [] : (readOptionalText(file)?.split(/\r?\n/) ?? [])));
+  if (lines.length === 0) return undefined;
+  return {
+    dir,
+    rules: createIgnore().add(lines),
+    nameRules: createIgnore().add(lines.map(nameOnlyForm).filter((line) => line !== undefined)),
+  };
+}
+
+function verdictOf(result: { ignored: boolean; unignored: boolean }): boolean | undefined {
+  if (result.unignored) return false;
+  return result.ignored ? true : undefined;
 }
 
 /**
@@ -42,15 +50,14 @@ function readLevel(dir: string, hasGitignore: boolean, isRepositoryRoot: boolean
 function levelVerdict(level: GitignoreLevel, entryPath: string, isDirectory: boolean): boolean | undefined {
   const relative = relativeInside(level.dir, entryPath);
   if (relative === undefined) return undefined;
-  const result = level.rules.test(asIgnorePath(relative, isDirectory));
-  if (result.unignored) return false;
-  if (!result.ignored) return undefined;
+  const parent = path.dirname(relative);
   // Entries are only tested once their directory is walked into. If this level ignores that
   // directory anyway, a deeper .gitignore re-included it or the user named it, and the verdict
-  // `ignore` passes down from it says nothing about the entry itself.
-  const parent = path.dirname(relative);
-  if (parent !== '.' && level.rules.test(asIgnorePath(parent, true)).ignored) return undefined;
-  return true;
+  // `ignore` would pass down from it says nothing about the entry: only its own name can decide.
+  if (parent !== '.' && level.rules.test(asIgnorePath(parent, true)).ignored) {
+    return verdictOf(level.nameRules.test(asIgnorePath(path.basename(relative), isDirectory)));
+  }
+  return verdictOf(level.rules.test(asIgnorePath(relative, isDirectory)));
 }
 
 function repositoryRoot(start: string): string | undefined {
@@ -83,9 +90,9 @@ export class Exclusions {
     this.configured = new PathPatterns(config.baseDir, [...config.exclude, ...config.extendExclude]);
   }
 
-  /** Records the rules of a directory being walked, from the names its listing already gave. */
-  enterDirectory(dir: string, names: ReadonlySet<string>): void {
-    this.levelsInside(dir, (name) => names.has(name));
+  /** Records the rules of a directory being walked, asking its listing rather than the disk what it holds. */
+  enterDirectory(dir: string, contains: (name: string) => boolean): void {
+    this.levelsInside(dir, contains);
   }
 
   /** For an entry met while walking, whose directory was walked into or named by the user. */

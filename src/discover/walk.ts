@@ -5,7 +5,7 @@ import type { Exclusions } from './exclusions.js';
 
 const PYTHON_GLOBS = ['**/*.py', '**/*.pyi'];
 
-export function isPythonFileName(name: string): boolean {
+function isPythonFileName(name: string): boolean {
   return name.endsWith('.py') || name.endsWith('.pyi');
 }
 
@@ -36,16 +36,22 @@ async function resolveLinkedFile(entry: fs.Dirent, entryPath: string): Promise<f
   }
 }
 
+/** Plain concatenation: `dir` is already normalized, and path.join on every entry shows on large trees. */
+function childPath(dir: string, name: string): string {
+  return dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
+}
+
 /** The entries of `dir` worth showing to fast-glob: directories to descend into and Python files to report. */
 async function visibleEntries(dir: string, entries: fs.Dirent[], exclusions: Exclusions): Promise<fs.Dirent[]> {
-  exclusions.enterDirectory(dir, new Set(entries.map((entry) => entry.name)));
+  exclusions.enterDirectory(dir, (name) => entries.some((entry) => entry.name === name));
   const visible: fs.Dirent[] = [];
   const linkedFiles: Array<Promise<fs.Dirent | undefined>> = [];
   for (const entry of entries) {
-    const entryPath = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!exclusions.isExcludedEntry(entryPath, true)) visible.push(entry);
-    } else if (isPythonFileName(entry.name) && !exclusions.isExcludedEntry(entryPath, false)) {
+      if (!exclusions.isExcludedEntry(childPath(dir, entry.name), true)) visible.push(entry);
+    } else if (isPythonFileName(entry.name)) {
+      const entryPath = childPath(dir, entry.name);
+      if (exclusions.isExcludedEntry(entryPath, false)) continue;
       if (entry.isFile()) visible.push(entry);
       else if (entry.isSymbolicLink()) linkedFiles.push(resolveLinkedFile(entry, entryPath));
     }
@@ -92,6 +98,8 @@ export async function walkPythonFiles(
     dot: true,
     followSymbolicLinks: false,
     suppressErrors: true,
+    // The caller merges results in a Set; fast-glob's own bookkeeping of seen paths would be paid twice.
+    unique: false,
     fs: { readdir: filteringReaddir(exclusions, onUnreadable) as unknown as typeof fs.readdir },
   });
   // Joined by hand: fast-glob's `absolute` runs path.resolve on every result, a cost that shows on large trees.
