@@ -14,11 +14,19 @@ export interface Range {
   end: Position;
 }
 
+export interface DiagnosticFix {
+  safety: 'safe' | 'unsafe';
+  title: string;
+  /** Edits by UTF-16 offset range into the file's source; applied together or not at all. */
+  edits: Array<{ start: number; end: number; text: string }>;
+}
+
 export interface Diagnostic {
   ruleId: string;
   severity: Severity;
   message: string;
   range: Range;
+  fix?: DiagnosticFix;
 }
 
 export interface FileResult {

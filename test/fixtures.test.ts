@@ -62,3 +62,34 @@ describe('fixtures', () => {
     });
   }
 });
+
+/**
+ * Fix fixtures: `fix_<name>.py` next to `fix_<name>.py.fixed` (the text after `--fix`) and,
+ * optionally, `fix_<name>.py.unsafe-fixed` (after `--fix --unsafe-fixes`).
+ */
+describe('fix fixtures', () => {
+  const settings = {
+    toolVersion: 'test',
+    select: null,
+    ignore: [],
+    severities: {},
+    ruleOptions: {},
+    ignoredForFile: () => new Set<string>(),
+  };
+  const inputs = ruleFolders.flatMap((rule) => pythonFiles(path.join(FIXTURES, rule))).filter((file) => path.basename(file).startsWith('fix_'));
+  for (const input of inputs) {
+    for (const [suffix, unsafe] of [['.fixed', false], ['.unsafe-fixed', true]] as const) {
+      const expectedPath = input + suffix;
+      if (!fs.existsSync(expectedPath)) continue;
+      it(`${path.relative(FIXTURES, input)} ${unsafe ? 'with --unsafe-fixes' : 'with --fix'}`, async () => {
+        const { fixSource } = await import('../src/fix/fix-source.js');
+        const result = await fixSource(input, fs.readFileSync(input, 'utf8'), { ...settings, root: path.dirname(input) }, unsafe);
+        expect(result.refused).toBeUndefined();
+        expect(result.text).toBe(fs.readFileSync(expectedPath, 'utf8'));
+        // Idempotent: fixing the fixed text changes nothing.
+        const again = await fixSource(input, result.text, { ...settings, root: path.dirname(input) }, unsafe);
+        expect(again.text).toBe(result.text);
+      });
+    }
+  }
+});

@@ -27,6 +27,7 @@ describe('json format', () => {
         column: 1,
         endLine: 6,
         endColumn: 16,
+        fix: null,
       },
       {
         file: 'apps/my app/café.py',
@@ -37,6 +38,7 @@ describe('json format', () => {
         column: 2,
         endLine: 8,
         endColumn: 15,
+        fix: null,
       },
       {
         file: 'apps/unicode.py',
@@ -47,6 +49,7 @@ describe('json format', () => {
         column: 17,
         endLine: 2,
         endColumn: 28,
+        fix: null,
       },
       {
         file: 'apps/unicode.py',
@@ -57,6 +60,7 @@ describe('json format', () => {
         column: 10,
         endLine: 5,
         endColumn: 2,
+        fix: null,
       },
     ]);
   });

@@ -14,6 +14,9 @@ export interface CliOptions {
   ignore?: string[];
   maxWarnings?: number;
   exitZero: boolean;
+  fix: boolean;
+  unsafeFixes: boolean;
+  diff: boolean;
   quiet: boolean;
   noColor: boolean;
   config?: string;
@@ -36,6 +39,10 @@ Options:
       --ignore IDS          do not run these rules (comma-separated; adds to config)
       --max-warnings N      fail (exit 1) when there are more than N warnings
       --exit-zero           exit 0 even when findings would fail the run
+      --fix                 apply safe fixes, then report what remains
+      --unsafe-fixes        with --fix or --diff, also apply unsafe fixes
+      --diff                print the fixes as a unified diff; write nothing
+                            (exit 1 when there is a diff)
   -q, --quiet               report errors only
       --no-color            no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)
       --config FILE         use this config file instead of searching for one
@@ -65,6 +72,9 @@ export function parseCli(argv: string[]): CliOptions {
         ignore: { type: 'string', multiple: true },
         'max-warnings': { type: 'string' },
         'exit-zero': { type: 'boolean', default: false },
+        fix: { type: 'boolean', default: false },
+        'unsafe-fixes': { type: 'boolean', default: false },
+        diff: { type: 'boolean', default: false },
         quiet: { type: 'boolean', short: 'q', default: false },
         'no-color': { type: 'boolean', default: false },
         config: { type: 'string' },
@@ -109,6 +119,9 @@ export function parseCli(argv: string[]): CliOptions {
     ignore: commaList(values.ignore),
     maxWarnings,
     exitZero: values['exit-zero'] ?? false,
+    fix: values.fix ?? false,
+    unsafeFixes: values['unsafe-fixes'] ?? false,
+    diff: values.diff ?? false,
     quiet: values.quiet ?? false,
     noColor: values['no-color'] ?? false,
     config: values.config,

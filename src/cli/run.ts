@@ -5,7 +5,8 @@ import { ConfigError, loadConfig, rulesIgnoredForFile, type ResolvedConfig, type
 import type { LintReport } from '../diagnostics.js';
 import { discoverFiles, isExcluded } from '../discover/index.js';
 import { renderRuleMarkdown } from '../docs/render.js';
-import { lint, type SourceInput } from '../engine/lint.js';
+import { lint, type LintSettings, type SourceInput } from '../engine/lint.js';
+import { runFixes } from '../fix/run-fixes.js';
 import { ALL_RULE_META, KNOWN_RULE_IDS } from '../engine/rule-set.js';
 import { formatReport, type FormatName } from '../reporters/index.js';
 import { RULES } from '../rules/index.js';
@@ -126,7 +127,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   for (const missingPath of missing) io.stderr(`modal-lint: ${path.relative(io.cwd, missingPath) || missingPath}: no such file or directory\n`);
   for (const entry of skipped) io.stderr(`modal-lint: ${path.relative(io.cwd, entry.path) || entry.path}: skipped: ${entry.reason}\n`);
 
-  const report = await lint(inputs, {
+  const settings: LintSettings = {
     root: io.cwd,
     toolVersion: VERSION,
     select: options.select ?? config.select,
@@ -134,7 +135,28 @@ export async function run(argv: string[], io: Io): Promise<number> {
     severities: config.severities,
     ruleOptions: config.ruleOptions,
     ignoredForFile: (filePath) => rulesIgnoredForFile(config, filePath),
-  });
+  };
+  const report = await lint(inputs, settings);
+
+  if (options.fix || options.diff) {
+    const stdin = options.stdinFilename !== undefined || options.paths.includes('-');
+    const fixes = await runFixes(report, settings, { unsafe: options.unsafeFixes, diffOnly: options.diff, stdin });
+    for (const message of fixes.messages) io.stderr(`modal-lint: ${message}\n`);
+    if (options.diff) {
+      io.stdout(fixes.diff);
+      const noun = fixes.fixCount === 1 ? 'fix' : 'fixes';
+      io.stderr(fixes.fixCount > 0 ? `modal-lint: ${fixes.fixCount} ${noun} available in ${fixes.filesChanged} file(s)\n` : 'modal-lint: no fixes available\n');
+      if (missing.length > 0) return EXIT_ERROR;
+      return fixes.fixCount > 0 ? EXIT_FINDINGS : EXIT_OK;
+    }
+    if (fixes.fixCount > 0) io.stderr(`modal-lint: fixed ${fixes.fixCount} problem(s) in ${fixes.filesChanged} file(s)\n`);
+    if (stdin) {
+      // Editors replace the buffer with stdout: print the (fixed) source, and the findings on stderr.
+      io.stdout(fixes.stdinText ?? report.files[0]?.source ?? '');
+      io.stderr(formatReport(report, options.format ?? 'concise', { color: false }));
+      return options.exitZero ? EXIT_OK : exitCodeFor(report, options.maxWarnings ?? config.maxWarnings);
+    }
+  }
 
   const maxWarnings = options.maxWarnings ?? config.maxWarnings;
   const code = exitCodeFor(report, maxWarnings);

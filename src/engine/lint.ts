@@ -111,8 +111,10 @@ function lintModel(index: ProjectIndex, filePath: string, rules: Rule[], severit
     rule.check({
       model,
       options: ruleOptions(rule, settings.ruleOptions[rule.id]),
-      report: (node, messageId, data) => {
-        diagnostics.push({ ruleId: rule.id, severity: severities.get(rule.id)!, message: formatMessage(rule.messages[messageId]!, data), range: nodeRange(node) });
+      report: (node, messageId, data, fix) => {
+        const diagnostic: Diagnostic = { ruleId: rule.id, severity: severities.get(rule.id)!, message: formatMessage(rule.messages[messageId]!, data), range: nodeRange(node) };
+        if (fix) diagnostic.fix = fix;
+        diagnostics.push(diagnostic);
       },
     });
   }

@@ -10,6 +10,8 @@ export interface JsonResult {
   column: number;
   endLine: number;
   endColumn: number;
+  /** The fix `--fix` (safe) or `--unsafe-fixes` would apply, or null. */
+  fix: { safety: 'safe' | 'unsafe'; title: string } | null;
 }
 
 export interface JsonFileMessage {
@@ -36,6 +38,7 @@ export function toJsonOutput(report: LintReport): JsonOutput {
       column: d.range.start.column,
       endLine: d.range.end.line,
       endColumn: d.range.end.column,
+      fix: d.fix ? { safety: d.fix.safety, title: d.fix.title } : null,
     })),
   );
   const failures = report.files.flatMap((file) =>

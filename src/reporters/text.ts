@@ -12,8 +12,30 @@ export interface TextOptions {
 export function formatText(report: LintReport, options: TextOptions): string {
   const colors = createColors(options.color);
   const blocks = report.files.flatMap((file) => fileBlocks(file, colors));
-  const summary = summaryLine(report, colors);
+  const summary = [summaryLine(report, colors), fixableLine(report)].filter((line) => line !== '').join('\n');
   return blocks.length === 0 ? `${summary}\n` : `${blocks.join('\n\n')}\n\n${summary}\n`;
+}
+
+/** `[*]` after the rule id: `--fix` fixes it; `[*unsafe]`: only with `--unsafe-fixes`. */
+function fixMarker(diagnostic: Diagnostic, colors: Colors): string {
+  if (!diagnostic.fix) return '';
+  return colors.cyan(diagnostic.fix.safety === 'safe' ? '[*]' : '[*unsafe]');
+}
+
+function fixableLine(report: LintReport): string {
+  let safe = 0;
+  let unsafe = 0;
+  for (const file of report.files) {
+    for (const diagnostic of file.diagnostics) {
+      if (diagnostic.fix?.safety === 'safe') safe++;
+      else if (diagnostic.fix?.safety === 'unsafe') unsafe++;
+    }
+  }
+  if (safe === 0 && unsafe === 0) return '';
+  const parts = [];
+  if (safe > 0) parts.push(`${pluralize(safe, 'problem')} fixable with \`--fix\``);
+  if (unsafe > 0) parts.push(`${unsafe} more with \`--fix --unsafe-fixes\``);
+  return `[*] ${parts.join('; ')}.`;
 }
 
 function fileBlocks(file: FileResult, colors: Colors): string[] {
@@ -40,7 +62,7 @@ function diagnosticBlock(
   const paint = severityPainter(diagnostic.severity, colors);
   const header =
     `${colors.bold(file.relativePath)}:${line}:${column}: ` +
-    `${paint(diagnostic.severity)}${colors.dim(`[${diagnostic.ruleId}]`)} ${unixLineBreaks(diagnostic.message)}`;
+    `${paint(diagnostic.severity)}${colors.dim(`[${diagnostic.ruleId}]`)}${fixMarker(diagnostic, colors)} ${unixLineBreaks(diagnostic.message)}`;
   const sourceLine = sourceLines?.[line - 1];
   if (sourceLine === undefined) return header;
   return [header, ...snippetLines(sourceLine, diagnostic, paint, colors)].join('\n');

@@ -8,18 +8,38 @@ export interface RuleOption {
   default: string | string[] | number | boolean;
 }
 
+/** Replace the UTF-16 range [start, end) of the source with `text`. */
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * A fix for one finding. `safe` fixes keep behaviour (renames Modal made); `unsafe` ones change
+ * behaviour a user must check (eager lookups becoming lazy) and run only with `--unsafe-fixes`.
+ */
+export interface Fix {
+  safety: 'safe' | 'unsafe';
+  /** Imperative, shown to the user: "Rename `keep_warm` to `min_containers`". */
+  title: string;
+  edits: TextEdit[];
+}
+
 export interface RuleContext<MessageId extends string> {
   model: ModalModel;
   /** Rule options with defaults filled in. */
   options: Readonly<Record<string, unknown>>;
   /** Reports a finding on a node; `{name}` placeholders in the message are filled from `data`. */
-  report(node: SyntaxNode, messageId: MessageId, data?: Record<string, string | number>): void;
+  report(node: SyntaxNode, messageId: MessageId, data?: Record<string, string | number>, fix?: Fix): void;
 }
 
 export interface Rule<MessageId extends string = string> extends RuleMeta {
   /** Message templates by id; reports name an id, never a literal text. */
   messages: Record<MessageId, string>;
   options?: Record<string, RuleOption>;
+  /** Whether findings come with fixes; a rule with fixes documents them in `docs.fixSafety`. */
+  fixAvailability?: 'always' | 'sometimes';
   check(ctx: RuleContext<MessageId>): void;
 }
 
