@@ -515,6 +515,73 @@ export class ModalModel {
     return fn.registration ?? fn.owner?.registration ?? null;
   }
 
+  /** The App definition a registration refers to, when the App is created in this module. */
+  appOf(registration: Registration): AppDef | null {
+    return this.apps.find((app) => app.variable === registration.appKey) ?? null;
+  }
+
+  /** The `modal.*` web decorator of a function (`asgi_app`, `fastapi_endpoint`, ...), if any. */
+  webDecoratorOf(fn: ModalFunction): ModalDecorator | null {
+    return fn.decorators.find((decorator) => WEB_DECORATORS.has(decorator.name)) ?? null;
+  }
+
+  /** Functions and methods registered through one registration (the function itself, or the class's methods). */
+  functionsOf(registration: Registration): ModalFunction[] {
+    return this.functions.filter((fn) => fn.registration === registration || fn.owner?.registration === registration);
+  }
+
+  /** The items of a list argument, following names bound once to a list (`secrets=SECRETS`); null when unknown. */
+  listItems(node: SyntaxNode | null | undefined): SyntaxNode[] | null {
+    const value = this.resolve(node);
+    return value.kind === 'list' ? value.nodes : null;
+  }
+
+  /**
+   * The secret expressions attached to a registration: its own `secrets=` items and its App's.
+   * `null` when some list cannot be read statically.
+   */
+  secretsOf(registration: Registration): SyntaxNode[] | null {
+    const lists = [registration.args.keywords.get('secrets')];
+    const app = this.appOf(registration);
+    if (app) lists.push(callArguments(app.call).keywords.get('secrets'));
+    const items: SyntaxNode[] = [];
+    for (const list of lists) {
+      if (!list) continue;
+      const read = this.listItems(list);
+      if (!read) return null;
+      items.push(...read);
+    }
+    return items;
+  }
+
+  /**
+   * The image a registered function or class runs in: its `image=`, else its App's `image=`.
+   * `null` when the image comes from somewhere the model cannot follow, or is Modal's default.
+   */
+  imageOf(registration: Registration): ImageChain | null {
+    const own = registration.args.keywords.get('image');
+    if (own) return this.imageChainOf(own);
+    const app = this.appOf(registration);
+    const appImage = app ? callArguments(app.call).keywords.get('image') : undefined;
+    return appImage ? this.imageChainOf(appImage) : null;
+  }
+
+  /** The call that created the object a name or expression refers to, following single assignments. */
+  originCall(node: SyntaxNode | null | undefined, depth = 0): SyntaxNode | null {
+    if (!node || depth > 20) return null;
+    const expr = unwrapParens(node);
+    if (expr.type === 'call') return expr;
+    if (expr.type !== 'identifier') return null;
+    return this.originCall(this.boundValue(expr), depth + 1);
+  }
+
+  /** True when an expression is proven to be a `modal.Dict` (`Dict.from_name`, `Dict.ephemeral`, through constants). */
+  isModalDict(node: SyntaxNode | null | undefined): boolean {
+    const call = this.originCall(node);
+    const name = call ? this.qualifiedName(call.field('function')) : null;
+    return name === 'modal.Dict.from_name' || name === 'modal.Dict.ephemeral' || name === 'modal.Dict.from_id';
+  }
+
   // ---- images ------------------------------------------------------------------------------
 
   /** Follows an image expression through calls, assignments and imports to its chain of steps. */
