@@ -15,6 +15,7 @@ export interface CliOptions {
   maxWarnings?: number;
   exitZero: boolean;
   fix: boolean;
+  noCache: boolean;
   unsafeFixes: boolean;
   diff: boolean;
   quiet: boolean;
@@ -46,6 +47,7 @@ Options:
   -q, --quiet               report errors only
       --no-color            no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)
       --config FILE         use this config file instead of searching for one
+      --no-cache            do not read or write the result cache (.modal-lint-cache/)
       --list-rules          list every rule with its default severity
   -V, --version             print the version
   -h, --help                print this help
@@ -78,6 +80,7 @@ export function parseCli(argv: string[]): CliOptions {
         quiet: { type: 'boolean', short: 'q', default: false },
         'no-color': { type: 'boolean', default: false },
         config: { type: 'string' },
+        'no-cache': { type: 'boolean', default: false },
         'list-rules': { type: 'boolean', default: false },
         version: { type: 'boolean', short: 'V', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -120,6 +123,7 @@ export function parseCli(argv: string[]): CliOptions {
     maxWarnings,
     exitZero: values['exit-zero'] ?? false,
     fix: values.fix ?? false,
+    noCache: values['no-cache'] ?? false,
     unsafeFixes: values['unsafe-fixes'] ?? false,
     diff: values.diff ?? false,
     quiet: values.quiet ?? false,

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, rulesIgnoredForFile, type ResolvedConfig, type
 import type { LintReport } from '../diagnostics.js';
 import { discoverFiles, isExcluded } from '../discover/index.js';
 import { renderRuleMarkdown } from '../docs/render.js';
+import { ResultCache } from '../engine/cache.js';
 import { lint, type LintSettings, type SourceInput } from '../engine/lint.js';
 import { runFixes } from '../fix/run-fixes.js';
 import { ALL_RULE_META, KNOWN_RULE_IDS } from '../engine/rule-set.js';
@@ -136,6 +137,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
     ruleOptions: config.ruleOptions,
     ignoredForFile: (filePath) => rulesIgnoredForFile(config, filePath),
   };
+  if (!options.noCache && !options.stdinFilename) {
+    // Everything that can change a result, besides the files themselves, is part of the key.
+    settings.cache = ResultCache.open(config.baseDir, { version: VERSION, select: settings.select, ignore: settings.ignore, severities: settings.severities, ruleOptions: settings.ruleOptions });
+  }
   const report = await lint(inputs, settings);
 
   if (options.fix || options.diff) {

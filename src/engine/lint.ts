@@ -1,13 +1,13 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import type { Diagnostic, FileResult, LintReport, Severity } from '../diagnostics.js';
-import { getParser, parseWith } from '../parser/parser.js';
-import { formatMessage, type Rule } from '../rules/types.js';
+import { Worker } from 'node:worker_threads';
+import type { FileResult, LintReport } from '../diagnostics.js';
+import { analyse, type AnalysisRequest, type AnalysisResult } from './analyse.js';
+import type { ResultCache } from './cache.js';
 import { decodeSource } from './decode.js';
 import { ProjectIndex } from './project.js';
-import { nodeRange } from './ranges.js';
-import { enabledRules, KNOWN_RULE_IDS, ruleOptions, type RuleSelection } from './rule-set.js';
-import { applySuppressions, readSuppressions, UNUSED_SUPPRESSION } from './suppressions.js';
+import { enabledRules, type RuleSelection } from './rule-set.js';
 
 export interface SourceInput {
   /** Absolute path (for stdin, the path given by `--stdin-filename`). */
@@ -23,15 +23,22 @@ export interface LintSettings extends RuleSelection {
   ruleOptions: Record<string, Record<string, unknown>>;
   /** Rule ids ignored for one file (per-file-ignores). */
   ignoredForFile: (filePath: string) => ReadonlySet<string>;
+  /** Result cache; absent with `--no-cache`. */
+  cache?: ResultCache | null;
+  /** Worker threads to use at most (default: available cores); 1 keeps everything on this thread. */
+  threads?: number;
 }
 
-/**
- * Cheap test before parsing: a file can only matter if it names modal or registers on an App
- * (`@app.function(` with an App imported from another module).
- */
-export function mayInvolveModal(text: string): boolean {
-  return text.includes('modal') || /\.(function|cls|local_entrypoint|server)\s*\(/.test(text);
+/** Below this much source, a worker thread costs more to start than it saves. */
+const WORKER_THRESHOLD_CHARS = 400_000;
+
+/** Cheap test before parsing: a file that never names modal can only matter by registering on an imported App. */
+export function mentionsModal(text: string): boolean {
+  return text.includes('modal');
 }
+
+const REGISTRATION_CALL = /\.(function|cls|local_entrypoint|server)\s*\(/;
+const IMPORT_LINE = /^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import\b|import[ \t]+([\w.]+))/gm;
 
 export function relativeTo(root: string, filePath: string): string {
   const relative = path.relative(root, filePath);
@@ -74,21 +81,35 @@ function describeReadError(error: unknown): string {
   return `could not be read (${code ?? String(error)})`;
 }
 
+/**
+ * Lints files: read each once, parse only those that can involve Modal, reuse cached results,
+ * and spread the rest over worker threads when there is enough work to pay for them.
+ */
 export async function lint(inputs: SourceInput[], settings: LintSettings): Promise<LintReport> {
   const enabled = enabledRules(settings);
   const files = inputs.map((input) => readInput(input, settings.root));
+  const byPath = new Map(files.map((file) => [file.result.path, file]));
   const texts = new Map<string, string>();
   for (const file of files) if (file.text !== undefined) texts.set(file.result.path, file.text);
-  const candidates = files.filter((file) => file.text !== undefined && mayInvolveModal(file.text));
 
-  if (candidates.length > 0) {
-    const parser = await getParser();
-    const index = new ProjectIndex(settings.root, (p) => texts.get(p), (source) => parseWith(parser, source));
-    for (const file of candidates) {
-      file.result.diagnostics = lintModel(index, file.result.path, enabled.rules, enabled.severities, settings);
-    }
+  const firstRound = files.filter((file) => file.text !== undefined && mentionsModal(file.text)).map((file) => file.result.path);
+  const results = await analyseWithCache(firstRound, texts, settings);
+
+  // Second round: files that never name modal but register functions on an App defined in
+  // another module (of this run, or on disk next to them).
+  const appModules = new Set(results.filter((result) => result.definesApp).map((result) => result.path));
+  const secondRound = files
+    .filter((file) => file.text !== undefined && !mentionsModal(file.text) && REGISTRATION_CALL.test(file.text))
+    .filter((file) => importsAppModule(file.result.path, file.text!, appModules, texts, settings.root))
+    .map((file) => file.result.path);
+  if (secondRound.length > 0) results.push(...(await analyseWithCache(secondRound, texts, settings)));
+
+  for (const result of results) {
+    const file = byPath.get(result.path)!;
+    file.result.diagnostics = result.diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
+    if (result.notices.length > 0) file.result.notices = [...(file.result.notices ?? []), ...result.notices];
   }
-  for (const file of files) file.result.diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
+  settings.cache?.save();
 
   return {
     root: settings.root,
@@ -99,28 +120,88 @@ export async function lint(inputs: SourceInput[], settings: LintSettings): Promi
   };
 }
 
-function lintModel(index: ProjectIndex, filePath: string, rules: Rule[], severities: Map<string, Severity>, settings: LintSettings): Diagnostic[] {
-  const model = index.modelFor(filePath);
-  if (!model) return [];
-  const ignored = settings.ignoredForFile(filePath);
-  const diagnostics: Diagnostic[] = [];
-  const ran = new Set<string>();
-  for (const rule of rules) {
-    if (ignored.has(rule.id)) continue;
-    ran.add(rule.id);
-    rule.check({
-      model,
-      options: ruleOptions(rule, settings.ruleOptions[rule.id]),
-      report: (node, messageId, data, fix) => {
-        const diagnostic: Diagnostic = { ruleId: rule.id, severity: severities.get(rule.id)!, message: formatMessage(rule.messages[messageId]!, data), range: nodeRange(node) };
-        if (fix) diagnostic.fix = fix;
-        diagnostics.push(diagnostic);
-      },
-    });
+function importsAppModule(filePath: string, text: string, appModules: ReadonlySet<string>, texts: ReadonlyMap<string, string>, root: string): boolean {
+  const resolver = new ProjectIndex(root, (p) => texts.get(p), () => {
+    throw new Error('resolution only');
+  });
+  for (const match of text.matchAll(IMPORT_LINE)) {
+    const level = match[1]?.length ?? 0;
+    const module = match[2] ?? match[3] ?? '';
+    const target = resolver.resolveModule(filePath, { module, level });
+    if (!target) continue;
+    if (appModules.has(target)) return true;
+    const targetText = texts.get(target) ?? readSmall(target);
+    if (targetText !== undefined && !texts.has(target) && mentionsModal(targetText)) return true;
   }
-  const unusedSeverity = ignored.has(UNUSED_SUPPRESSION.id) ? undefined : severities.get(UNUSED_SUPPRESSION.id);
-  const reportUnused = unusedSeverity
-    ? (comment: Parameters<typeof nodeRange>[0], message: string): Diagnostic => ({ ruleId: UNUSED_SUPPRESSION.id, severity: unusedSeverity, message, range: nodeRange(comment) })
-    : null;
-  return applySuppressions(diagnostics, readSuppressions(model.root), ran, KNOWN_RULE_IDS, reportUnused);
+  return false;
+}
+
+function readSmall(filePath: string): string | undefined {
+  try {
+    return fs.statSync(filePath).size <= 2_000_000 ? fs.readFileSync(filePath, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function analyseWithCache(paths: string[], texts: Map<string, string>, settings: LintSettings): Promise<AnalysisResult[]> {
+  const ignoredByFile: Record<string, string[]> = {};
+  for (const filePath of paths) ignoredByFile[filePath] = [...settings.ignoredForFile(filePath)];
+  const results: AnalysisResult[] = [];
+  const misses: string[] = [];
+  for (const filePath of paths) {
+    const cached = settings.cache?.get(filePath, texts.get(filePath)!, ignoredByFile[filePath]!, texts);
+    if (cached) results.push(cached);
+    else misses.push(filePath);
+  }
+  if (misses.length === 0) return results;
+  const fresh = await analyseInParallel(misses, texts, ignoredByFile, settings);
+  for (const result of fresh) settings.cache?.set(result, texts.get(result.path)!, ignoredByFile[result.path]!, texts);
+  return [...results, ...fresh];
+}
+
+async function analyseInParallel(paths: string[], texts: Map<string, string>, ignoredByFile: Record<string, string[]>, settings: LintSettings): Promise<AnalysisResult[]> {
+  const request = (batch: string[]): AnalysisRequest => ({
+    root: settings.root,
+    selection: { select: settings.select, ignore: settings.ignore, severities: settings.severities },
+    ruleOptions: settings.ruleOptions,
+    paths: batch,
+    texts: Object.fromEntries(texts),
+    ignoredByFile,
+  });
+  const size = paths.reduce((sum, filePath) => sum + texts.get(filePath)!.length, 0);
+  const threads = Math.min(settings.threads ?? os.availableParallelism(), paths.length);
+  if (threads <= 1 || size < WORKER_THRESHOLD_CHARS) return analyse(request(paths));
+
+  // This thread takes one share and workers the others, so one core's start-up cost is saved.
+  const batches = balance(paths, texts, threads);
+  const [own, ...others] = batches;
+  const workerResults = others.map((batch) => runWorker(request(batch)));
+  const ownResults = await analyse(request(own!));
+  return [...ownResults, ...(await Promise.all(workerResults)).flat()];
+}
+
+/** Splits files into batches of similar total size, biggest files first. */
+function balance(paths: string[], texts: Map<string, string>, count: number): string[][] {
+  const batches = Array.from({ length: count }, () => ({ size: 0, paths: [] as string[] }));
+  const bySize = [...paths].sort((a, b) => texts.get(b)!.length - texts.get(a)!.length);
+  for (const filePath of bySize) {
+    const smallest = batches.reduce((min, batch) => (batch.size < min.size ? batch : min));
+    smallest.paths.push(filePath);
+    smallest.size += texts.get(filePath)!.length;
+  }
+  return batches.map((batch) => batch.paths);
+}
+
+function runWorker(request: AnalysisRequest): Promise<AnalysisResult[]> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./worker.js', import.meta.url));
+    worker.once('message', (message: { results?: AnalysisResult[]; error?: string }) => {
+      void worker.terminate();
+      if (message.results) resolve(message.results);
+      else reject(new Error(`worker failed: ${message.error}`));
+    });
+    worker.once('error', reject);
+    worker.postMessage(request);
+  });
 }

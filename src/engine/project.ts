@@ -16,6 +16,8 @@ export class ProjectIndex implements ImportResolver {
   private readonly exportsByPath = new Map<string, Exports | null>();
   private readonly building = new Set<string>();
   private readonly fileExists = new Map<string, boolean>();
+  /** Files each module's resolution looked at (found or not): what a cached result depends on. */
+  private readonly consulted = new Map<string, Set<string>>();
 
   constructor(
     private readonly root: string,
@@ -74,12 +76,44 @@ export class ProjectIndex implements ImportResolver {
         dir = parent;
       }
     }
+    let consulted = this.consulted.get(fromPath);
+    if (!consulted) this.consulted.set(fromPath, (consulted = new Set()));
     for (const dir of directories) {
       for (const candidate of [path.join(dir, ...parts) + '.py', path.join(dir, ...parts, '__init__.py')]) {
+        consulted.add(candidate);
         if (this.exists(candidate)) return candidate;
       }
     }
     return null;
+  }
+
+  /**
+   * Every other file whose presence or content could change the analysis of `filePath`:
+   * the module files its imports resolved to or probed for, and theirs in turn.
+   */
+  dependenciesOf(filePath: string): string[] {
+    const seen = new Set<string>();
+    const stack = [filePath];
+    while (stack.length > 0) {
+      for (const dependency of this.consulted.get(stack.pop()!) ?? []) {
+        if (seen.has(dependency) || dependency === filePath) continue;
+        seen.add(dependency);
+        stack.push(dependency);
+      }
+    }
+    return [...seen].sort();
+  }
+
+  /** True when the module defines an App at module level (so files importing it are Modal files). */
+  definesApp(filePath: string): boolean {
+    const model = this.modelFor(filePath);
+    if (!model) return false;
+    let exports = this.exportsByPath.get(filePath);
+    if (exports === undefined) {
+      exports = model.exports();
+      this.exportsByPath.set(filePath, exports);
+    }
+    return [...(exports?.values() ?? [])].some((entry) => entry.kind === 'app');
   }
 
   private exists(candidate: string): boolean {

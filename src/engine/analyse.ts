@@ -1,0 +1,84 @@
+import type { Diagnostic, Severity } from '../diagnostics.js';
+import { getParser, parseWith } from '../parser/parser.js';
+import type { SyntaxNode } from '../parser/syntax.js';
+import { formatMessage } from '../rules/types.js';
+import { ProjectIndex } from './project.js';
+import { nodeRange } from './ranges.js';
+import { enabledRules, KNOWN_RULE_IDS, ruleOptions, type RuleSelection } from './rule-set.js';
+import { applySuppressions, readSuppressions, UNUSED_SUPPRESSION } from './suppressions.js';
+
+/** Everything the analysis of a batch of files needs: plain data, so it can cross to a worker thread. */
+export interface AnalysisRequest {
+  root: string;
+  selection: RuleSelection;
+  ruleOptions: Record<string, Record<string, unknown>>;
+  /** Files to analyse. */
+  paths: string[];
+  /** Text of every file of the run that may be read for cross-file facts (and of `paths`). */
+  texts: Record<string, string>;
+  /** Rule ids ignored per file (per-file-ignores), for the files in `paths`. */
+  ignoredByFile: Record<string, string[]>;
+}
+
+export interface AnalysisResult {
+  path: string;
+  diagnostics: Diagnostic[];
+  notices: string[];
+  /** The module defines an App at module level. */
+  definesApp: boolean;
+  /** Other files whose presence or content the result depends on. */
+  dependencies: string[];
+}
+
+/** Parses each file once, builds its Modal model and runs every enabled rule on it. */
+export async function analyse(request: AnalysisRequest): Promise<AnalysisResult[]> {
+  const parser = await getParser();
+  const texts = new Map(Object.entries(request.texts));
+  const index = new ProjectIndex(request.root, (p) => texts.get(p), (source) => parseWith(parser, source));
+  const enabled = enabledRules(request.selection);
+  const results: AnalysisResult[] = [];
+  for (const filePath of request.paths) {
+    const notices: string[] = [];
+    const diagnostics = analyseFile(index, filePath, new Set(request.ignoredByFile[filePath] ?? []), enabled, request.ruleOptions, notices);
+    results.push({ path: filePath, diagnostics, notices, definesApp: index.definesApp(filePath), dependencies: index.dependenciesOf(filePath) });
+  }
+  return results;
+}
+
+function analyseFile(
+  index: ProjectIndex,
+  filePath: string,
+  ignored: ReadonlySet<string>,
+  enabled: ReturnType<typeof enabledRules>,
+  options: Record<string, Record<string, unknown>>,
+  notices: string[],
+): Diagnostic[] {
+  const model = index.modelFor(filePath);
+  if (!model) return [];
+  const diagnostics: Diagnostic[] = [];
+  const ran = new Set<string>();
+  for (const rule of enabled.rules) {
+    if (ignored.has(rule.id)) continue;
+    ran.add(rule.id);
+    const severity = enabled.severities.get(rule.id)!;
+    try {
+      rule.check({
+        model,
+        options: ruleOptions(rule, options[rule.id]),
+        report: (node, messageId, data, fix) => {
+          const diagnostic: Diagnostic = { ruleId: rule.id, severity, message: formatMessage(rule.messages[messageId]!, data), range: nodeRange(node) };
+          if (fix) diagnostic.fix = fix;
+          diagnostics.push(diagnostic);
+        },
+      });
+    } catch (error) {
+      // One rule failing on odd input must not cost the findings of the others.
+      notices.push(`internal error in rule ${rule.id}: ${error instanceof Error ? error.message : String(error)}; please report it`);
+    }
+  }
+  const unusedSeverity: Severity | undefined = ignored.has(UNUSED_SUPPRESSION.id) ? undefined : enabled.severities.get(UNUSED_SUPPRESSION.id);
+  const reportUnused = unusedSeverity
+    ? (comment: SyntaxNode, message: string): Diagnostic => ({ ruleId: UNUSED_SUPPRESSION.id, severity: unusedSeverity, message, range: nodeRange(comment) })
+    : null;
+  return applySuppressions(diagnostics, readSuppressions(model.root), ran, KNOWN_RULE_IDS, reportUnused);
+}

@@ -1,0 +1,10 @@
+import { parentPort } from 'node:worker_threads';
+import { analyse, type AnalysisRequest } from './analyse.js';
+
+/** Worker thread entry: analyses the batch it is sent and posts the results back. */
+parentPort!.on('message', (request: AnalysisRequest) => {
+  analyse(request).then(
+    (results) => parentPort!.postMessage({ results }),
+    (error: unknown) => parentPort!.postMessage({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+  );
+});
