@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CACHE_DIR_NAME, ResultCache } from '../src/engine/cache.js';
+import { lint, type LintSettings } from '../src/engine/lint.js';
+
+function project(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modal-lint-cache-'));
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+async function run(dir: string, key: Record<string, unknown> = { version: '1' }, severities: LintSettings['severities'] = {}) {
+  const cache = ResultCache.open(dir, { ...key, severities });
+  const report = await lint(
+    fs.readdirSync(dir).filter((name) => name.endsWith('.py')).sort().map((name) => ({ path: path.join(dir, name) })),
+    { root: dir, toolVersion: 'test', select: null, ignore: [], severities, ruleOptions: {}, ignoredForFile: () => new Set(), cache },
+  );
+  return report.files.flatMap((file) => file.diagnostics.map((d) => `${path.basename(file.path)}:${d.range.start.line}:${d.ruleId}:${d.severity}`));
+}
+
+const APP = 'import modal\nimport torch\napp = modal.App("cache-test")\n';
+
+describe('result cache', () => {
+  it('creates a tagged, self-ignoring cache folder and reuses results', async () => {
+    const dir = project({ 'app.py': APP });
+    expect(await run(dir)).toEqual(['app.py:2:heavy-import-at-module-level:error']);
+    const cacheDir = path.join(dir, CACHE_DIR_NAME);
+    expect(fs.readFileSync(path.join(cacheDir, 'CACHEDIR.TAG'), 'utf8')).toMatch(/^Signature: 8a477f597d28d172789f06886806bc55/);
+    expect(fs.readFileSync(path.join(cacheDir, '.gitignore'), 'utf8')).toMatch(/^\*$/m);
+    expect(await run(dir)).toEqual(['app.py:2:heavy-import-at-module-level:error']);
+  });
+
+  it('never serves a stale result after the file is edited', async () => {
+    const dir = project({ 'app.py': APP });
+    await run(dir);
+    fs.writeFileSync(path.join(dir, 'app.py'), APP.replace('import torch\n', ''));
+    expect(await run(dir)).toEqual([]);
+  });
+
+  it('keys results by config and tool version', async () => {
+    const dir = project({ 'app.py': APP });
+    await run(dir);
+    expect(await run(dir, { version: '1' }, { 'heavy-import-at-module-level': 'warning' })).toEqual(['app.py:2:heavy-import-at-module-level:warning']);
+    expect(await run(dir, { version: '1' }, { 'heavy-import-at-module-level': 'off' })).toEqual([]);
+    // A new version with a cache written by the old one recomputes instead of trusting it.
+    const cacheFile = path.join(dir, CACHE_DIR_NAME, 'results-v1.json');
+    const poisoned = JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
+    for (const entry of Object.values<{ result: { diagnostics: unknown[] } }>(poisoned.entries)) entry.result.diagnostics = [];
+    fs.writeFileSync(cacheFile, JSON.stringify(poisoned));
+    expect(await run(dir, { version: '2' })).toEqual(['app.py:2:heavy-import-at-module-level:error']);
+  });
+
+  it('invalidates a result when a module it imports an App from changes', async () => {
+    const dir = project({
+      'common.py': 'import modal\napp = modal.App("shared-app")\n',
+      // worker.py itself never changes: only the dependency check can notice that `app` stopped being an App.
+      'worker.py': 'import modal\nfrom common import app\n\n@app.function(gpu="A10G", min_containers=1)\ndef run(): ...\n',
+    });
+    expect(await run(dir)).toEqual(['worker.py:4:min-containers-with-gpu:warning']);
+    fs.writeFileSync(path.join(dir, 'common.py'), 'import modal\napp = object()\n');
+    expect(await run(dir)).toEqual([]);
+    fs.writeFileSync(path.join(dir, 'common.py'), 'import modal\napp = modal.App("shared-app")\n');
+    expect(await run(dir)).toEqual(['worker.py:4:min-containers-with-gpu:warning']);
+  });
+
+  it('refuses a cache folder that is a symlink', () => {
+    const dir = project({});
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'modal-lint-elsewhere-'));
+    fs.symlinkSync(elsewhere, path.join(dir, CACHE_DIR_NAME));
+    expect(ResultCache.open(dir, {})).toBeNull();
+  });
+});
