@@ -3,11 +3,8 @@ import path from 'node:path';
 import pc from 'picocolors';
 import { ConfigError, loadConfig, rulesIgnoredForFile, type ResolvedConfig, type RuleOptionSpecs } from '../config/index.js';
 import type { LintReport } from '../diagnostics.js';
-import { discoverFiles, isExcluded } from '../discover/index.js';
-import { renderRuleMarkdown } from '../docs/render.js';
 import { ResultCache } from '../engine/cache.js';
 import { lint, type LintSettings, type SourceInput } from '../engine/lint.js';
-import { runFixes } from '../fix/run-fixes.js';
 import { ALL_RULE_META, KNOWN_RULE_IDS } from '../engine/rule-set.js';
 import { formatReport, type FormatName } from '../reporters/index.js';
 import { RULES } from '../rules/index.js';
@@ -55,12 +52,15 @@ function listRules(color: boolean): string {
 
 async function collectInputs(options: CliOptions, config: ResolvedConfig, io: Io): Promise<{ inputs: SourceInput[]; missing: string[]; skipped: Array<{ path: string; reason: string }> }> {
   if (options.stdinFilename !== undefined || options.paths.includes('-')) {
+    // File discovery pulls in fast-glob; an editor's single-file run only needs the exclusion check.
+    const { isExcluded } = await import('../discover/index.js');
     const stdinPath = path.resolve(io.cwd, options.stdinFilename ?? 'stdin.py');
     const text = await io.readStdin();
     // Editors send every file; the config's excludes still apply, as with explicit paths.
     if (options.stdinFilename !== undefined && isExcluded(stdinPath, { cwd: io.cwd, config, isDirectory: false })) return { inputs: [], missing: [], skipped: [] };
     return { inputs: [{ path: stdinPath, text }], missing: [], skipped: [] };
   }
+  const { discoverFiles } = await import('../discover/index.js');
   const found = await discoverFiles(options.paths.length > 0 ? options.paths : ['.'], { cwd: io.cwd, config });
   return { inputs: found.files.map((file) => ({ path: file })), missing: found.missing, skipped: found.skipped };
 }
@@ -108,6 +108,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
         io.stderr(`modal-lint: unknown rule "${options.explainRule}" (see --list-rules)\n`);
         return EXIT_ERROR;
       }
+      const { renderRuleMarkdown } = await import('../docs/render.js');
       io.stdout(renderRuleMarkdown(rule));
       return EXIT_OK;
     }
@@ -145,6 +146,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
   if (options.fix || options.diff) {
     const stdin = options.stdinFilename !== undefined || options.paths.includes('-');
+    const { runFixes } = await import('../fix/run-fixes.js');
     const fixes = await runFixes(report, settings, { unsafe: options.unsafeFixes, diffOnly: options.diff, stdin });
     for (const message of fixes.messages) io.stderr(`modal-lint: ${message}\n`);
     if (options.diff) {

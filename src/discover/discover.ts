@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/types.js';
 import { Exclusions } from './exclusions.js';
-import { walkPythonFiles } from './walk.js';
 
 export interface DiscoverOptions {
   cwd: string;
@@ -113,6 +112,8 @@ export async function discoverFiles(paths: string[], options: DiscoverOptions): 
         return;
       case 'directory':
         // A directory named by the user is walked even if excluded, as Ruff does; what is below it is filtered.
+        // fast-glob is loaded only for folder walks: single-file and stdin runs start faster without it.
+        const { walkPythonFiles } = await import('./walk.js');
         for (const file of await walkPythonFiles(absolutePath, exclusions, onUnreadable)) files.add(file);
     }
   };
