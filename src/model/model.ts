@@ -1,4 +1,5 @@
 import type { SyntaxNode } from '../parser/syntax.js';
+import { inExclusiveBranches } from './branches.js';
 import { conditionFacts, type Guard, type Locality } from './guards.js';
 import { importBindings, type ImportBinding } from './imports.js';
 import { enclosingScope, scopeBindings, type Binding } from './scope.js';
@@ -138,6 +139,7 @@ export class ModalModel {
   private readonly appKeys = new Set<string>();
   private readonly importedByName = new Map<string, ImportBinding>();
   readonly lookup: NameLookup = (identifier) => this.boundValue(identifier);
+  private typeIndex: Map<string, SyntaxNode[]> | undefined;
 
   constructor(
     readonly path: string,
@@ -155,6 +157,20 @@ export class ModalModel {
     return this.root.source;
   }
 
+  /** All nodes of the given types, in source order; the tree is walked once per model. */
+  nodesOfType(...types: string[]): SyntaxNode[] {
+    if (!this.typeIndex) {
+      this.typeIndex = new Map();
+      for (const node of this.root.descendants()) {
+        const list = this.typeIndex.get(node.type);
+        if (list) list.push(node);
+        else this.typeIndex.set(node.type, [node]);
+      }
+    }
+    if (types.length === 1) return this.typeIndex.get(types[0]!) ?? [];
+    return types.flatMap((type) => this.typeIndex!.get(type) ?? []).sort((a, b) => a.startIndex - b.startIndex);
+  }
+
   /** True when the module imports modal or registers functions on an App. */
   get isModalFile(): boolean {
     return this.modalModuleNames.size > 0 || this.modalImportedNames.size > 0 || this.registrations.length > 0 || this.apps.length > 0;
@@ -163,8 +179,7 @@ export class ModalModel {
   // ---- names -------------------------------------------------------------------------------
 
   private collectImports(): void {
-    for (const node of this.root.descendants()) {
-      if (node.type !== 'import_statement' && node.type !== 'import_from_statement') continue;
+    for (const node of this.nodesOfType('import_statement', 'import_from_statement')) {
       for (const binding of importBindings(node)) {
         this.imports.push(binding);
         if (binding.level === 0 && (binding.module === 'modal' || binding.module.startsWith('modal.'))) {
@@ -241,7 +256,9 @@ export class ModalModel {
     const bindings = this.bindingsFor(identifier);
     let latest: Binding | null = null;
     for (const binding of bindings) {
-      if (binding.statement.startIndex < identifier.startIndex && !binding.statement.contains(identifier)) latest = binding;
+      if (binding.statement.startIndex >= identifier.startIndex || binding.statement.contains(identifier)) continue;
+      // `image = a` under `if` never reaches a use under `elif` / `else`.
+      if (!inExclusiveBranches(binding.statement, identifier)) latest = binding;
     }
     return latest;
   }
@@ -359,8 +376,8 @@ export class ModalModel {
   }
 
   private collectApps(): void {
-    for (const node of this.root.descendants()) {
-      const constructor = node.type === 'call' ? this.appConstructor(node) : null;
+    for (const node of this.nodesOfType('call')) {
+      const constructor = this.appConstructor(node);
       if (!constructor) continue;
       const args = callArguments(node);
       const nameNode = args.keywords.get('name') ?? args.positional[0] ?? null;
@@ -405,7 +422,7 @@ export class ModalModel {
 
   private collectRegistrations(): void {
     const byDefinition = new Map<SyntaxNode, Registration>();
-    for (const node of this.root.descendants()) {
+    for (const node of this.nodesOfType('decorator', 'call')) {
       if (node.type === 'decorator') {
         const expression = node.namedChildren[0];
         if (!expression) continue;
@@ -450,8 +467,8 @@ export class ModalModel {
       argument = callArguments(parent).positional[0];
     } else if (parent?.type === 'assignment' && parent.field('left')?.type === 'identifier') {
       const wrapper = parent.field('left')!.text;
-      for (const node of this.root.descendants()) {
-        if (node.type === 'call' && node.field('function')?.type === 'identifier' && node.field('function')!.text === wrapper) {
+      for (const node of this.nodesOfType('call')) {
+        if (node.field('function')?.type === 'identifier' && node.field('function')!.text === wrapper) {
           argument = callArguments(node).positional[0];
           break;
         }
@@ -489,8 +506,7 @@ export class ModalModel {
         this.classes.push(modalClass);
       }
     }
-    for (const node of this.root.descendants()) {
-      if (node.type !== 'function_definition') continue;
+    for (const node of this.nodesOfType('function_definition')) {
       const decorators = this.modalDecoratorsOf(node);
       const registration = byDefinition.get(node) ?? this.registrations.find((r) => r.target === node && !r.decorator) ?? null;
       const ownerDefinition = node.parent?.parent?.type === 'class_definition' ? node.parent.parent

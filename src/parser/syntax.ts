@@ -39,14 +39,18 @@ export class SyntaxNode {
     return this.children.filter((child) => child.fieldName === name);
   }
 
-  /** Every descendant (pre-order, iterative so deep trees cannot overflow the stack). */
-  *descendants(): Generator<SyntaxNode> {
-    const stack: SyntaxNode[] = [...this.children].reverse();
+  /** Every descendant in source order (pre-order; iterative, so deep trees cannot overflow the stack). */
+  descendants(): SyntaxNode[] {
+    const result: SyntaxNode[] = [];
+    const stack: SyntaxNode[] = [];
+    for (let i = this.children.length - 1; i >= 0; i--) stack.push(this.children[i]!);
     while (stack.length > 0) {
       const node = stack.pop()!;
-      yield node;
-      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+      result.push(node);
+      const children = node.children;
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
     }
+    return result;
   }
 
   *ancestors(): Generator<SyntaxNode> {
