@@ -42,8 +42,8 @@ export default defineRule({
   },
   check({ model, report }) {
     const secretValues: SyntaxNode[] = [];
-    for (const node of model.root.descendants()) {
-      if (node.type === 'keyword_argument' && node.field('name')?.text === 'secrets' && node.field('value')) secretValues.push(node.field('value')!);
+    for (const node of model.nodesOfType('keyword_argument')) {
+      if (node.field('name')?.text === 'secrets' && node.field('value')) secretValues.push(node.field('value')!);
     }
     if (secretValues.length === 0) return;
     const reachesSecrets = (statement: SyntaxNode, name: string) =>
@@ -52,7 +52,7 @@ export default defineRule({
     const counts = (local: number, remote: number, firstIsLocal: boolean) =>
       firstIsLocal ? { localCount: local, remoteCount: remote } : { localCount: remote, remoteCount: local };
 
-    for (const node of model.root.descendants()) {
+    for (const node of model.nodesOfType('conditional_expression', 'if_statement')) {
       if (node.type === 'conditional_expression') {
         const [whenTrue, condition, whenFalse] = node.namedChildren;
         const facts = conditionFacts(condition ?? null, model.isLocalCall);

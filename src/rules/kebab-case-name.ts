@@ -41,8 +41,7 @@ export default defineRule({
       report(node, 'notKebab', { kind, name: value.value, suggestion: toKebabCase(value.value) });
     };
     for (const app of model.apps) if (app.constructor !== 'lookup') check(app.nameNode, 'App');
-    for (const node of model.root.descendants()) {
-      if (node.type !== 'call') continue;
+    for (const node of model.nodesOfType('call')) {
       const target = NAMED_OBJECT_CALLS[model.qualifiedName(node.field('function')) ?? ''];
       if (!target) continue;
       const args = callArguments(node);

@@ -2,7 +2,13 @@ import type { SyntaxNode } from '../parser/syntax.js';
 import { defineRule } from './types.js';
 
 function firstErrorNode(root: SyntaxNode): SyntaxNode | null {
-  for (const node of root.descendants()) if (node.type === 'ERROR' || node.isMissing) return node;
+  // Iterative pre-order walk that stops at the first hit, without listing the whole tree.
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'ERROR' || node.isMissing) return node;
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+  }
   return null;
 }
 
