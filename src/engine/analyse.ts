@@ -36,11 +36,14 @@ export async function analyse(request: AnalysisRequest): Promise<AnalysisResult[
   const texts = new Map(Object.entries(request.texts));
   const index = new ProjectIndex(request.root, (p) => texts.get(p), (source) => parseWith(parser, source));
   const enabled = enabledRules(request.selection);
+  const options = new Map(enabled.rules.map((rule) => [rule.id, ruleOptions(rule, request.ruleOptions[rule.id])]));
   const results: AnalysisResult[] = [];
   for (const filePath of request.paths) {
     const notices: string[] = [];
-    const diagnostics = analyseFile(index, filePath, new Set(request.ignoredByFile[filePath] ?? []), enabled, request.ruleOptions, notices);
+    const diagnostics = analyseFile(index, filePath, new Set(request.ignoredByFile[filePath] ?? []), enabled, options, notices);
     results.push({ path: filePath, diagnostics, notices, definesApp: index.definesApp(filePath), dependencies: index.dependenciesOf(filePath) });
+    // Keep what other modules may import (its exports), not the whole tree: memory stays flat on big trees.
+    index.release(filePath);
   }
   return results;
 }
@@ -50,7 +53,7 @@ function analyseFile(
   filePath: string,
   ignored: ReadonlySet<string>,
   enabled: ReturnType<typeof enabledRules>,
-  options: Record<string, Record<string, unknown>>,
+  options: ReadonlyMap<string, Record<string, unknown>>,
   notices: string[],
 ): Diagnostic[] {
   const model = index.modelFor(filePath);
@@ -64,7 +67,7 @@ function analyseFile(
     try {
       rule.check({
         model,
-        options: ruleOptions(rule, options[rule.id]),
+        options: options.get(rule.id)!,
         report: (node, messageId, data, fix) => {
           const diagnostic: Diagnostic = { ruleId: rule.id, severity, message: formatMessage(rule.messages[messageId]!, data), range: nodeRange(node) };
           if (fix) diagnostic.fix = fix;

@@ -170,7 +170,7 @@ async function analyseInParallel(paths: string[], texts: Map<string, string>, ig
     ignoredByFile,
   });
   const size = paths.reduce((sum, filePath) => sum + texts.get(filePath)!.length, 0);
-  const threads = Math.min(settings.threads ?? os.availableParallelism(), paths.length);
+  const threads = Math.min(settings.threads ?? threadsFromEnvironment() ?? os.availableParallelism(), paths.length);
   if (threads <= 1 || size < WORKER_THRESHOLD_CHARS) return analyse(request(paths));
 
   // This thread takes one share and workers the others, so one core's start-up cost is saved.
@@ -179,6 +179,12 @@ async function analyseInParallel(paths: string[], texts: Map<string, string>, ig
   const workerResults = others.map((batch) => runWorker(request(batch)));
   const ownResults = await analyse(request(own!));
   return [...ownResults, ...(await Promise.all(workerResults)).flat()];
+}
+
+/** `MODAL_LINT_THREADS=1` keeps a run on one thread (profiling, constrained CI runners). */
+function threadsFromEnvironment(): number | undefined {
+  const value = Number(process.env.MODAL_LINT_THREADS);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 /** Splits files into batches of similar total size, biggest files first. */

@@ -15,6 +15,7 @@ export class ProjectIndex implements ImportResolver {
   private readonly models = new Map<string, ModalModel | null>();
   private readonly exportsByPath = new Map<string, Exports | null>();
   private readonly building = new Set<string>();
+  private readonly released = new Set<string>();
   private readonly fileExists = new Map<string, boolean>();
   /** Files each module's resolution looked at (found or not): what a cached result depends on. */
   private readonly consulted = new Map<string, Set<string>>();
@@ -29,6 +30,7 @@ export class ProjectIndex implements ImportResolver {
   /** The model of a file, built once. */
   modelFor(filePath: string): ModalModel | null {
     if (this.models.has(filePath)) return this.models.get(filePath)!;
+    if (this.released.has(filePath)) return null;
     if (this.building.has(filePath)) return null;
     this.building.add(filePath);
     try {
@@ -39,6 +41,16 @@ export class ProjectIndex implements ImportResolver {
     } finally {
       this.building.delete(filePath);
     }
+  }
+
+  /** Drops a file's model once it is analysed; its exports stay available to importers. */
+  release(filePath: string): void {
+    if (!this.exportsByPath.has(filePath)) {
+      const model = this.models.get(filePath);
+      this.exportsByPath.set(filePath, model ? model.exports() : null);
+    }
+    this.models.delete(filePath);
+    this.released.add(filePath);
   }
 
   exportOf(fromPath: string, binding: ImportBinding): { kind: ExportKind; image?: ImageChain } | undefined {
