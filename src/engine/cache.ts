@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AnalysisResult } from './analyse.js';
 
 export const CACHE_DIR_NAME = '.modal-lint-cache';
@@ -17,6 +18,34 @@ interface Entry {
 
 export function hashText(text: string): string {
   return crypto.createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * Identifies the installed code itself (file sizes and times of the compiled JavaScript), so a
+ * rule changed without a version bump, as in a development checkout, never reads old results.
+ */
+function codeFingerprint(): string {
+  const distRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const parts: string[] = [];
+  const stack = [distRoot];
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) stack.push(full);
+      else if (entry.name.endsWith('.js')) {
+        const stats = fs.statSync(full);
+        parts.push(`${path.relative(distRoot, full)}:${stats.size}:${stats.mtimeMs}`);
+      }
+    }
+  }
+  return hashText(parts.sort().join('\n'));
 }
 
 /**
@@ -42,7 +71,7 @@ export class ResultCache {
     } catch {
       return null;
     }
-    const cache = new ResultCache(dir, hashText(JSON.stringify(settings)));
+    const cache = new ResultCache(dir, hashText(`${codeFingerprint()}\0${JSON.stringify(settings)}`));
     cache.load();
     return cache;
   }
