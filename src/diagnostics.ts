@@ -43,7 +43,7 @@ export interface FileResult {
   notices?: string[];
 }
 
-export type Category = 'correctness' | 'performance' | 'cost' | 'reliability' | 'style' | 'suppression' | 'syntax';
+export type Category = 'correctness' | 'security' | 'performance' | 'cost' | 'reliability' | 'style' | 'suppression' | 'syntax';
 
 export interface RuleDocs {
   what: string;
@@ -66,6 +66,8 @@ export interface RuleMeta {
   /** SARIF `precision` property. */
   precision: 'very-high' | 'high' | 'medium' | 'low';
   tags: string[];
+  /** For `security` rules: GitHub's `security-severity` score, 0.0 to 10.0 (7.0 and up is high). */
+  securitySeverity?: number;
 }
 
 export interface LintReport {

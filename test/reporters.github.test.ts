@@ -35,6 +35,33 @@ describe('github format', () => {
     );
   });
 
+  it('escapes CR, LF and % in the file property and keeps `::` inside the message', () => {
+    const file = {
+      ...cleanFile(),
+      relativePath: 'odd\r\nname 100%.py',
+      diagnostics: [
+        {
+          ruleId: 'missing-timeout',
+          severity: 'warning' as const,
+          message: 'use `a::b`, then: 50%\nmore',
+          range: { start: { line: 3, column: 9 }, end: { line: 3, column: 4 } },
+        },
+      ],
+    };
+    expect(formatReport(makeReport([file]), 'github', { color: false })).toBe(
+      // An end column before the start column (an empty span) is clamped to the start.
+      '::warning file=odd%0D%0Aname 100%25.py,line=3,col=9,endLine=3,endColumn=9,title=modal-lint (missing-timeout)::use `a::b`, then: 50%25%0Amore\n',
+    );
+  });
+
+  it('gives every single-line finding a title, line, column, end line and end column', () => {
+    const lines = formatReport(sampleReport(), 'github', { color: false }).trimEnd().split('\n');
+    const annotations = lines.filter((line) => line.includes('line='));
+    for (const line of annotations.filter((annotation) => !annotation.includes('unbounded-map'))) {
+      expect(line).toMatch(/^::(error|warning|notice) file=[^,]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=modal-lint \([a-z-]+\)::./);
+    }
+  });
+
   it('prints nothing for a clean report', () => {
     expect(formatReport(cleanReport(), 'github', { color: false })).toBe('');
   });

@@ -3,7 +3,9 @@ import {
   FORMAT_NAMES,
   formatConcise,
   formatGithub,
+  formatGitlab,
   formatJson,
+  formatJunit,
   formatReport,
   formatSarif,
   formatText,
@@ -16,8 +18,8 @@ describe('formatReport', () => {
     vi.unstubAllEnvs();
   });
 
-  it('knows the five formats', () => {
-    expect(FORMAT_NAMES).toEqual(['text', 'concise', 'json', 'sarif', 'github']);
+  it('knows the seven formats', () => {
+    expect(FORMAT_NAMES).toEqual(['text', 'concise', 'json', 'sarif', 'github', 'gitlab', 'junit']);
     expect(isFormatName('sarif')).toBe(true);
     expect(isFormatName('xml')).toBe(false);
   });
@@ -29,6 +31,8 @@ describe('formatReport', () => {
     expect(formatReport(report, 'json', { color: false })).toBe(formatJson(report));
     expect(formatReport(report, 'sarif', { color: false })).toBe(formatSarif(report));
     expect(formatReport(report, 'github', { color: false })).toBe(formatGithub(report));
+    expect(formatReport(report, 'gitlab', { color: false })).toBe(formatGitlab(report));
+    expect(formatReport(report, 'junit', { color: false })).toBe(formatJunit(report));
   });
 
   it('depends on the report and options only, not on the environment', () => {

@@ -71,6 +71,15 @@ describe('sarif format', () => {
     expect(rules[3]!.properties.precision).toBe('medium');
   });
 
+  it("gives security rules GitHub's security-severity as a one-decimal string", () => {
+    const report = sampleReport();
+    report.rules = report.rules.map((rule) =>
+      rule.id === 'unused-secret' ? { ...rule, category: 'security', tags: ['security'], securitySeverity: 8 } : rule);
+    const { rules } = onlyRun(sarifOf(report)).tool.driver;
+    expect(rules[4]!.properties).toEqual({ tags: ['security'], precision: 'high', category: 'security', 'security-severity': '8.0' });
+    expect(rules[0]!.properties).not.toHaveProperty('security-severity');
+  });
+
   it('builds help text and markdown from the rule docs', () => {
     const { rules } = onlyRun(sarifOf(sampleReport())).tool.driver;
     const { help } = rules[4]!;

@@ -31,8 +31,9 @@ Usage:
   modal-lint --list-rules             list every rule
 
 Options:
-  -f, --format FORMAT       text (default), concise, json, sarif, github
-                            (github is the default when GITHUB_ACTIONS=true)
+  -f, --format FORMAT       text (default), concise, json, sarif, github, gitlab
+                            (Code Quality JSON), junit (JUnit XML); github is
+                            the default when GITHUB_ACTIONS=true
   -o, --output FILE         write the report to FILE instead of standard output
       --stdin-filename PATH read the source from standard input; PATH is used for
                             config, per-file ignores, suppressions and the report

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportBinding } from '../model/imports.js';
-import { ModalModel, type ExportKind, type ImageChain, type ImportResolver } from '../model/model.js';
+import { ModalModel, type ImportResolver, type ModuleExport } from '../model/model.js';
 import type { SyntaxNode } from '../parser/syntax.js';
 
-type Exports = Map<string, { kind: ExportKind; image?: ImageChain }>;
+type Exports = Map<string, ModuleExport>;
 
 /**
  * The cross-file view: module-level Apps and images of every analysed file, so that
@@ -53,7 +53,7 @@ export class ProjectIndex implements ImportResolver {
     this.released.add(filePath);
   }
 
-  exportOf(fromPath: string, binding: ImportBinding): { kind: ExportKind; image?: ImageChain } | undefined {
+  exportOf(fromPath: string, binding: ImportBinding): ModuleExport | undefined {
     if (binding.importedName === undefined || binding.importedName === '*') return undefined;
     const target = this.resolveModule(fromPath, binding);
     if (!target) return undefined;

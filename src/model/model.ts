@@ -2,16 +2,26 @@ import type { SyntaxNode } from '../parser/syntax.js';
 import { inExclusiveBranches } from './branches.js';
 import { conditionFacts, type Guard, type Locality } from './guards.js';
 import { importBindings, type ImportBinding } from './imports.js';
+import { pickledByReference } from './pickling.js';
 import { enclosingScope, scopeBindings, type Binding } from './scope.js';
 import { possibleValues, resolveValue, UNKNOWN, type NameLookup, type Value } from './values.js';
 
 /** What another module exports, as far as Modal is concerned. */
 export type ExportKind = 'app' | 'image' | 'other';
 
+export interface ModuleExport {
+  kind: ExportKind;
+  image?: ImageChain;
+  /** A function, class or web app of that module: cloudpickle stores it as a reference to the module. */
+  byReference?: boolean;
+}
+
 /** Answers questions about names imported from other modules of the project. */
 export interface ImportResolver {
   /** `undefined` when the module cannot be found (third-party, or outside the project). */
-  exportOf(fromPath: string, binding: ImportBinding): { kind: ExportKind; image?: ImageChain } | undefined;
+  exportOf(fromPath: string, binding: ImportBinding): ModuleExport | undefined;
+  /** The project file a module name refers to, if any. */
+  resolveModule?(fromPath: string, binding: Pick<ImportBinding, 'module' | 'level'>): string | null;
 }
 
 export const NO_PROJECT: ImportResolver = { exportOf: () => undefined };
@@ -219,6 +229,16 @@ export class ModalModel {
   /** Module-level import binding for a name, if the name was imported. */
   importOf(name: string): ImportBinding | undefined {
     return this.importedByName.get(name);
+  }
+
+  /** The project file an import names (`routes.py` for `from .routes import r`); null for third-party modules. */
+  moduleFileOf(binding: Pick<ImportBinding, 'module' | 'level'>): string | null {
+    return this.project.resolveModule?.(this.path, binding) ?? null;
+  }
+
+  /** What a project module exports under an imported name; undefined when the module is not the project's. */
+  importedExport(binding: ImportBinding): ModuleExport | undefined {
+    return this.project.exportOf(this.path, binding);
   }
 
   // ---- bindings and values -----------------------------------------------------------------
@@ -630,8 +650,8 @@ export class ModalModel {
   }
 
   /** Module-level names bound to Apps and to images: what other modules may import. */
-  exports(): Map<string, { kind: ExportKind; image?: ImageChain }> {
-    const result = new Map<string, { kind: ExportKind; image?: ImageChain }>();
+  exports(): Map<string, ModuleExport> {
+    const result = new Map<string, ModuleExport>();
     for (const [name, bindings] of this.moduleBindings) {
       const last = bindings.at(-1)!;
       if (this.appKeys.has(name)) result.set(name, { kind: 'app' });
@@ -639,6 +659,8 @@ export class ModalModel {
         const image = this.imageChainOf(last.value);
         result.set(name, image ? { kind: 'image', image } : { kind: 'other' });
       } else result.set(name, { kind: 'other' });
+      // Names this module imports itself are not followed: exports stay cheap and free of cycles.
+      if (pickledByReference(this, name, false)) result.get(name)!.byReference = true;
     }
     return result;
   }

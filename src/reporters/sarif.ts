@@ -32,7 +32,7 @@ interface SarifRule {
   help: { text: string; markdown: string };
   helpUri: string;
   defaultConfiguration: { level: SarifLevel };
-  properties: { tags: string[]; precision: RuleMeta['precision']; category: RuleMeta['category'] };
+  properties: { tags: string[]; precision: RuleMeta['precision']; category: RuleMeta['category']; 'security-severity'?: string };
 }
 
 interface SarifResult {
@@ -148,7 +148,13 @@ function sarifRule(rule: RuleMeta, report: LintReport): SarifRule {
     help: { text: helpText(rule), markdown: helpMarkdown(rule) },
     helpUri: rule.docs.link,
     defaultConfiguration: { level: LEVEL_BY_SEVERITY[report.severities[rule.id] ?? rule.defaultSeverity] },
-    properties: { tags: [...rule.tags], precision: rule.precision, category: rule.category },
+    properties: {
+      tags: [...rule.tags],
+      precision: rule.precision,
+      category: rule.category,
+      // GitHub code scanning reads a numeric string such as "8.0".
+      ...(rule.securitySeverity === undefined ? {} : { 'security-severity': rule.securitySeverity.toFixed(1) }),
+    },
   };
 }
 

@@ -1,0 +1,63 @@
+import type { SyntaxNode } from '../parser/syntax.js';
+import type { ImportBinding } from './imports.js';
+import type { ModalModel } from './model.js';
+
+/** A use of a `modal.*` name in code: `modal.Stub`, `m.gpu.A100`, or `Stub` bound by `from modal import Stub`. */
+export interface ModalNameUse<T> {
+  node: SyntaxNode;
+  qualified: string;
+  match: T;
+}
+
+/**
+ * Uses in code (not in import statements) of the `modal.*` names `match` accepts, outermost
+ * first and once each: in `modal.Mount.from_local_dir`, a matcher for `modal.Mount` sees the
+ * inner `modal.Mount`, and nothing inside a matched node is visited again.
+ */
+export function modalNameUses<T>(model: ModalModel, match: (qualified: string) => T | undefined): ModalNameUse<T>[] {
+  const uses: ModalNameUse<T>[] = [];
+  let coveredUntil = -1;
+  for (const node of model.root.descendants()) {
+    if (node.startIndex < coveredUntil || (node.type !== 'attribute' && node.type !== 'identifier')) continue;
+    const qualified = model.qualifiedName(node);
+    const found = qualified ? match(qualified) : undefined;
+    if (!qualified || found === undefined || insideImport(node)) continue;
+    if (node.type === 'identifier' && !isImportedReference(model, node)) continue;
+    uses.push({ node, qualified, match: found });
+    coveredUntil = node.endIndex;
+  }
+  return uses;
+}
+
+export function insideImport(node: SyntaxNode): boolean {
+  for (const ancestor of node.ancestors()) if (ancestor.type === 'import_statement' || ancestor.type === 'import_from_statement') return true;
+  return false;
+}
+
+/** An identifier that reads a name bound only by imports (not a parameter, local or keyword that shadows it). */
+export function isImportedReference(model: ModalModel, identifier: SyntaxNode): boolean {
+  if (identifier.fieldName === 'attribute' || (identifier.fieldName === 'name' && identifier.parent?.type === 'keyword_argument')) return false;
+  const bindings = model.bindingsFor(identifier);
+  return bindings.length > 0 && bindings.every((binding) => binding.kind === 'import');
+}
+
+/** The `Stub` or `Stub as S` node of `from modal import Stub` for one import binding. */
+export function importedNameNode(binding: ImportBinding): SyntaxNode | undefined {
+  return binding.statement.fields('name').find((node) => {
+    const imported = node.type === 'aliased_import' ? node.field('name')!.text : node.text;
+    const local = node.type === 'aliased_import' ? node.field('alias')?.text : imported;
+    return imported === binding.importedName && local === binding.localName;
+  });
+}
+
+/** `from modal... import X` bindings at any level, with the qualified name each imports (`modal.Stub`). */
+export function modalFromImports(model: ModalModel): Array<{ binding: ImportBinding; qualified: string; nameNode: SyntaxNode }> {
+  const result: Array<{ binding: ImportBinding; qualified: string; nameNode: SyntaxNode }> = [];
+  for (const binding of model.imports) {
+    if (binding.level !== 0 || binding.importedName === undefined || binding.importedName === '*') continue;
+    if (binding.module !== 'modal' && !binding.module.startsWith('modal.')) continue;
+    const nameNode = importedNameNode(binding);
+    if (nameNode) result.push({ binding, qualified: `${binding.module}.${binding.importedName}`, nameNode });
+  }
+  return result;
+}

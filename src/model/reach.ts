@@ -1,0 +1,38 @@
+import type { SyntaxNode } from '../parser/syntax.js';
+import type { ModalModel } from './model.js';
+
+/**
+ * The definitions that run when the given functions or classes run, as far as this module shows:
+ * the roots themselves plus every function or class they call by a plain name, transitively
+ * (`device = pick_device()` with `def pick_device(): ...` in the same module).
+ */
+export function definitionsReachedFrom(model: ModalModel, roots: SyntaxNode[]): SyntaxNode[] {
+  const reached = new Set<SyntaxNode>(roots);
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const definition = queue.pop()!;
+    for (const node of definition.descendants()) {
+      const callee = node.type === 'call' ? node.field('function') : null;
+      if (callee?.type !== 'identifier') continue;
+      for (const binding of model.bindingsFor(callee)) {
+        if (binding.kind !== 'def' && binding.kind !== 'class') continue;
+        const target = binding.statement.type === 'decorated_definition' ? binding.statement.field('definition') : binding.statement;
+        if (!target || reached.has(target)) continue;
+        reached.add(target);
+        queue.push(target);
+      }
+    }
+  }
+  return [...reached];
+}
+
+/** Module-level code outside any `def` or `class`: it runs on import, in every container too. */
+export function* moduleLevelCode(root: SyntaxNode): Generator<SyntaxNode> {
+  const stack = [...root.children];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'function_definition' || node.type === 'class_definition') continue;
+    yield node;
+    stack.push(...node.children);
+  }
+}

@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { imageMayHoldProjectCode, pickledReferences, runsAsScript, type ByReference } from '../model/pickling.js';
+import { defineRule } from './types.js';
+
+const APP_SERVERS = new Set(['asgi_app', 'wsgi_app']);
+
+function describe(reason: ByReference): string {
+  switch (reason.kind) {
+    case 'def': return 'a function defined at the top level of this module';
+    case 'class': return 'a class defined at the top level of this module';
+    case 'web-app': return 'a module-level web app holding functions of this module';
+    case 'module': return `the project module \`${reason.module}\``;
+    case 'import': return `an import of the project module \`${reason.module}\``;
+    case 'imported': return `a function, class or web app of the project module \`${reason.module}\``;
+  }
+}
+
+export default defineRule({
+  id: 'serialized-web-endpoint',
+  category: 'correctness',
+  defaultSeverity: 'error',
+  precision: 'high',
+  tags: ['web', 'serialization', 'deploy'],
+  summary: '`serialized=True` web app whose code needs a module of the project that the container does not have.',
+  docs: {
+    what: 'Flags `serialized=True` (resolved through module constants) on an `@app.function`, `@app.cls` or `@app.server` that serves an app through `@modal.asgi_app()` or `@modal.wsgi_app()`, when the pickled code refers to code of the project: the function body (for a class: its bases and every method) reads a module-level name bound to a `def` or `class` of the file (route handlers, app factories, helpers, pydantic models) or to a web app with such handlers attached (`web_app = FastAPI()` with `@web_app.get` routes), or uses a project module (`import routes`, `from .routes import router`, also inside the function). Names bound to constants, objects of installed packages, Modal objects and imports of installed packages are fine. Silent when the image adds local source, installs a local or VCS package, runs build commands or cannot be read, and, for names of the same file, when the file has an `if __name__ == "__main__":` block (run as a script, its functions live in `__main__`). Reported at the `serialized=` keyword, naming the first such reference.',
+    why: 'With `serialized=True` the function (or class) is pickled with cloudpickle at deploy (`FunctionInfo.serialized_function` in modal/_utils/function_utils.py, called from `_Function.from_local` in modal/_functions.py), and the container unpickles it instead of importing your module (`get_serialized_user_class_and_function` in modal/_container_entrypoint.py); no source of yours is added to the image (`get_entrypoint_mount` returns nothing for serialized functions). The decorated function itself is copied by value, because its module attribute is now a Modal Function, and so are constants it reads. But cloudpickle stores functions and classes found under their own name in an importable module, and imported modules themselves, as references to that module (`_should_pickle_by_reference` in modal/_vendor/cloudpickle.py). `modal run app.py` and `modal deploy app.py` import the file as module `app`, not `__main__` (`import_file_or_module` in modal/cli/import_refs.py), so a handler, router or helper of the file, or of a sibling module, becomes "import app" in the container, which fails: the container does not start, with a DeserializationError saying the module "is not available in the remote environment" (`deserialize` in modal/_serialization.py). An import of a project module inside the function fails the same way when it runs. A web app built entirely inside the function from installed packages works: Modal tests exactly that (`test_local_execution_on_asgi_app`).',
+    example: 'web_app = FastAPI()\n\n@web_app.get("/predict")\ndef predict(x: float):\n    return {"y": 2 * x}\n\n@app.function(serialized=True)\n@modal.asgi_app()\ndef api():\n    return web_app',
+    useInstead: 'web_app = FastAPI()\n\n@web_app.get("/predict")\ndef predict(x: float):\n    return {"y": 2 * x}\n\n@app.function()\n@modal.asgi_app()\ndef api():\n    return web_app',
+    link: 'https://modal.com/docs/guide/webhooks',
+  },
+  messages: {
+    projectCode: '`serialized=True` on `{name}`: its pickled code refers to `{reference}` (line {line}), {what}; containers of a serialized function get no module `{module}`, so the web app fails with {failure}. Drop `serialized=True`, or build the app inside the function from installed packages.',
+  },
+  check({ model, report }) {
+    const asScript = runsAsScript(model);
+    const ownModule = path.basename(model.path, '.py');
+    for (const registration of model.registrations) {
+      const serialized = model.resolve(registration.args.keywords.get('serialized'));
+      if (serialized.kind !== 'bool' || !serialized.value || !registration.target) continue;
+      if (!model.functionsOf(registration).some((fn) => fn.decorators.some((d) => APP_SERVERS.has(d.name)))) continue;
+      const references = pickledReferences(model, registration.target).filter((r) => !(asScript && ['def', 'class', 'web-app'].includes(r.reason.kind)));
+      const modules = references.map((r) => ('module' in r.reason ? r.reason.module.replace(/^\.+/, '') : ownModule).split('.')[0]!);
+      const first = references[0];
+      if (!first || imageMayHoldProjectCode(model, registration, modules)) continue;
+      report(registration.args.keywordNodes.get('serialized')!, 'projectCode', {
+        name: registration.target.field('name')!.text,
+        reference: first.name,
+        line: first.node.startRow + 1,
+        what: describe(first.reason),
+        module: 'module' in first.reason ? first.reason.module : ownModule,
+        failure: first.reason.kind === 'import' ? 'ModuleNotFoundError when the import runs' : 'a DeserializationError ("module is not available in the remote environment")',
+      });
+    }
+  },
+});

@@ -1,0 +1,69 @@
+import type { SyntaxNode } from '../parser/syntax.js';
+import type { ModalModel } from '../model/model.js';
+import { parameterNames } from '../model/scope.js';
+import { defineRule } from './types.js';
+
+/** Decorators whose function only builds and returns an app (or starts a server): sync, no parameters. */
+const APP_FACTORIES = new Set(['asgi_app', 'wsgi_app', 'web_server']);
+const NESTED_SCOPES = new Set(['function_definition', 'lambda', 'class_definition']);
+
+/** The first `yield` in a function's own body, not in nested functions, lambdas or classes. */
+function ownYield(body: SyntaxNode): SyntaxNode | null {
+  const stack = [...body.children];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'yield') return node;
+    if (!NESTED_SCOPES.has(node.type)) stack.push(...node.children);
+  }
+  return null;
+}
+
+/** `retries=` that Modal turns into a retry policy: an int (even 0) or a `modal.Retries(...)`; not `None`. */
+function hasRetryPolicy(model: ModalModel, value: SyntaxNode | undefined): boolean {
+  if (!value) return false;
+  const values = model.possibleValues(value);
+  if (values.length > 0) return values.every((v) => v.kind === 'num');
+  return model.qualifiedName(model.originCall(value)?.field('function') ?? null) === 'modal.Retries';
+}
+
+export default defineRule({
+  id: 'web-endpoint-signature',
+  category: 'correctness',
+  defaultSeverity: 'error',
+  precision: 'very-high',
+  tags: ['web', 'import-time'],
+  summary: 'Web endpoint whose shape Modal rejects: async or parameterized app factory, generator, or retries.',
+  docs: {
+    what: 'Flags `@modal.asgi_app()`, `@modal.wsgi_app()` and `@modal.web_server()` functions and methods that are `async def` or take parameters other than `self`; and web functions registered with `@app.function(...)` (those three plus `@modal.fastapi_endpoint()`) that are generators (a `yield` in their own body, not in a nested function) or whose registration sets `retries=` to an int or a `modal.Retries(...)`. Generators and retries are not checked on methods of `@app.cls` classes, where the client does not reject them at import.',
+    why: 'An ASGI/WSGI/web-server function is called once per container, with no arguments, to build the app or start the server, so the decorator rejects an async function or one with parameters when the module is imported (`validate_obj_compatibility` in `_partial_function.py`: "can\'t be applied to an async function", "can\'t have parameters"). The app it returns may be async and take requests. A web Function cannot be a generator ("Webhooks cannot be generators") and does not support retries, even `retries=0` ("Web Functions do not support retries", `_Function.from_local` in `_functions.py`). Stream from a nested generator with `StreamingResponse` instead.',
+    example: '@app.function(retries=3)\n@modal.asgi_app()\nasync def api(debug: bool = False):\n    return web_app',
+    useInstead: '@app.function()\n@modal.asgi_app()\ndef api():\n    return web_app',
+    link: 'https://modal.com/docs/guide/webhooks',
+  },
+  messages: {
+    asyncFactory: '`@modal.{decorator}` cannot wrap an `async def`: Modal raises InvalidError at import; make `{function}` a plain `def`; the app it returns, or the server it starts, can still be async.',
+    factoryParameters: '`@modal.{decorator}` functions cannot take parameters ({parameters}): Modal calls `{function}` with none and raises InvalidError at import; read configuration from module constants or environment variables instead.',
+    generator: 'Web endpoint `{function}` is a generator: Modal raises InvalidError ("Webhooks cannot be generators") at import; return a `StreamingResponse` over a nested generator instead.',
+    retries: '`retries=` on web endpoint `{function}`: Modal raises InvalidError ("Web Functions do not support retries") at import, even for `retries=0`; remove it and retry inside the handler if needed.',
+  },
+  check({ model, report }) {
+    for (const fn of model.functions) {
+      const web = model.webDecoratorOf(fn);
+      if (!web || web.name === 'web_endpoint') continue;
+      const name = fn.definition.field('name')!;
+      if (APP_FACTORIES.has(web.name)) {
+        if (fn.isAsync) report(name, 'asyncFactory', { decorator: web.name, function: fn.name });
+        const parameters = parameterNames(fn.definition).filter((p) => p !== 'self');
+        if (parameters.length > 0) {
+          report(fn.definition.field('parameters')!, 'factoryParameters', { decorator: web.name, function: fn.name, parameters: parameters.map((p) => `\`${p}\``).join(', ') });
+        }
+      }
+      // Methods of `@app.cls` classes are not checked for these by the client; only web Functions are.
+      const registration = fn.registration;
+      if (registration?.kind !== 'function' || registration.args.hasSplat) continue;
+      const yielded = registration.args.keywords.has('is_generator') ? null : ownYield(fn.definition.field('body')!);
+      if (yielded) report(yielded, 'generator', { function: fn.name });
+      if (hasRetryPolicy(model, registration.args.keywords.get('retries'))) report(registration.args.keywordNodes.get('retries')!, 'retries', { function: fn.name });
+    }
+  },
+});
