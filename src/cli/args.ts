@@ -97,7 +97,8 @@ export function parseCli(argv: string[]): CliOptions {
   }
   let maxWarnings: number | undefined;
   if (values['max-warnings'] !== undefined) {
-    maxWarnings = Number(values['max-warnings']);
+    const raw = values['max-warnings'].trim();
+    maxWarnings = /^\d+$/.test(raw) ? Number(raw) : NaN;
     if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError(`--max-warnings needs a whole number >= 0, got "${values['max-warnings']}"`);
   }
   let command: CliOptions['command'] = 'lint';

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { run, EXIT_ERROR } from './run.js';
 
-async function readStdin(): Promise<string> {
+async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
+  return Buffer.concat(chunks);
 }
 
 run(process.argv.slice(2), {

@@ -4,6 +4,7 @@ import pc from 'picocolors';
 import { ConfigError, loadConfig, rulesIgnoredForFile, type ResolvedConfig, type RuleOptionSpecs } from '../config/index.js';
 import type { LintReport } from '../diagnostics.js';
 import { ResultCache } from '../engine/cache.js';
+import { decodeSource } from '../engine/decode.js';
 import { lint, type LintSettings, type SourceInput } from '../engine/lint.js';
 import { ALL_RULE_META, KNOWN_RULE_IDS } from '../engine/rule-set.js';
 import { formatReport, type FormatName } from '../reporters/index.js';
@@ -16,7 +17,7 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  readStdin: () => Promise<string>;
+  readStdin: () => Promise<Buffer>;
   isTTY: boolean;
 }
 
@@ -55,10 +56,12 @@ async function collectInputs(options: CliOptions, config: ResolvedConfig, io: Io
     // File discovery pulls in fast-glob; an editor's single-file run only needs the exclusion check.
     const { isExcluded } = await import('../discover/index.js');
     const stdinPath = path.resolve(io.cwd, options.stdinFilename ?? 'stdin.py');
-    const text = await io.readStdin();
+    const decoded = decodeSource(await io.readStdin());
+    const positional = options.paths.filter((p) => p !== '-');
+    if (positional.length > 0) io.stderr(`modal-lint: reading standard input; ignoring ${positional.join(', ')}\n`);
     // Editors send every file; the config's excludes still apply, as with explicit paths.
     if (options.stdinFilename !== undefined && isExcluded(stdinPath, { cwd: io.cwd, config, isDirectory: false })) return { inputs: [], missing: [], skipped: [] };
-    return { inputs: [{ path: stdinPath, text }], missing: [], skipped: [] };
+    return { inputs: [{ path: stdinPath, text: decoded.binary ? undefined : decoded.text, notices: decoded.notices, binary: decoded.binary }], missing: [], skipped: [] };
   }
   const { discoverFiles } = await import('../discover/index.js');
   const found = await discoverFiles(options.paths.length > 0 ? options.paths : ['.'], { cwd: io.cwd, config });
@@ -132,8 +135,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const settings: LintSettings = {
     root: io.cwd,
     toolVersion: VERSION,
-    select: options.select ?? config.select,
-    ignore: [...config.ignore, ...(options.ignore ?? [])],
+    // `ALL` on the command line means what it means in config: every rule.
+    select: options.select ? (options.select.includes('ALL') ? 'ALL' : options.select) : config.select,
+    ignore: [...config.ignore, ...(options.ignore?.includes('ALL') ? [...KNOWN_RULE_IDS] : (options.ignore ?? []))],
     severities: config.severities,
     ruleOptions: config.ruleOptions,
     ignoredForFile: (filePath) => rulesIgnoredForFile(config, filePath),
@@ -167,6 +171,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
   const maxWarnings = options.maxWarnings ?? config.maxWarnings;
   const code = exitCodeFor(report, maxWarnings);
+  const warnings = report.files.reduce((sum, file) => sum + file.diagnostics.filter((d) => d.severity === 'warning').length, 0);
+  if (maxWarnings !== undefined && warnings > maxWarnings && !options.exitZero) {
+    io.stderr(`modal-lint: ${warnings} warning(s) exceed the maximum of ${maxWarnings} (--max-warnings)\n`);
+  }
   const shown: LintReport = options.quiet
     ? { ...report, files: report.files.map((file) => ({ ...file, diagnostics: file.diagnostics.filter((d) => d.severity === 'error') })) }
     : report;

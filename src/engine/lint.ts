@@ -14,6 +14,10 @@ export interface SourceInput {
   path: string;
   /** Text already in hand (stdin); otherwise the file is read. */
   text?: string;
+  /** Remarks from decoding text already in hand. */
+  notices?: string[];
+  /** Input already known to be binary (NUL bytes): reported, not linted. */
+  binary?: boolean;
 }
 
 export interface LintSettings extends RuleSelection {
@@ -53,6 +57,8 @@ interface ReadFile {
 
 function readInput(input: SourceInput, root: string): ReadFile {
   const result: FileResult = { path: input.path, relativePath: relativeTo(root, input.path), diagnostics: [] };
+  if (input.notices && input.notices.length > 0) result.notices = [...input.notices];
+  if (input.binary) return { result };
   if (input.text !== undefined) {
     const text = input.text.replace(/^\uFEFF/, '');
     result.source = text;
