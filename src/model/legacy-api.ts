@@ -19,6 +19,7 @@ const OBJECT_LOOKUP_KINDS = ['Function', 'Cls', 'Dict', 'Queue', 'Volume', 'Secr
 /** Qualified names (`modal.X.y`) that no longer exist or always raise. `modal.App.lookup` is current. */
 export const REMOVED_NAMES: Record<string, LegacyApi> = {
   'modal.Stub': { replacement: 'use `modal.App` (a plain rename)', version: '1.0.0' },
+  'modal.SharedVolume': { replacement: 'use a `modal.Volume`', version: '0.62.162' },
   'modal.Mount': { replacement: 'add local files to the Image with `image.add_local_dir`, `add_local_file` or `add_local_python_source`', version: '1.0.0' },
   'modal.gpu': { replacement: 'pass a GPU string such as `gpu="H100"` or `gpu="A100-80GB:2"`', version: '1.4.0' },
   'modal.build': { replacement: 'keep build-time downloads on a `modal.Volume` loaded in `@modal.enter()`, or bake them in with `Image.run_function`', version: '1.1.0' },
@@ -81,11 +82,13 @@ export const REMOVED_LOOKUP_KEYWORDS: Record<string, LegacyApi> = {
   tag: { replacement: 'pass the name by position or as `name=`', version: '1.0.0', renamedTo: 'name' },
 };
 
+const ENTER = 'move its body into a method decorated with `@modal.enter()`';
+const EXIT = 'move its body into a method decorated with `@modal.exit()`';
+const BUILD = 'download build-time files with `Image.run_function`, or onto a `modal.Volume` from a `@modal.enter()` method';
+
 /** Lifecycle methods Modal used to find by name; now only `@modal.enter()` / `@modal.exit()` methods run. */
 export const DUNDER_LIFECYCLE_METHODS: Record<string, string> = {
-  __enter__: '@modal.enter()', __aenter__: '@modal.enter()',
-  __exit__: '@modal.exit()', __aexit__: '@modal.exit()',
-  __build__: '@modal.enter() with a Volume', __abuild__: '@modal.enter() with a Volume',
+  __enter__: ENTER, __aenter__: ENTER, __exit__: EXIT, __aexit__: EXIT, __build__: BUILD, __abuild__: BUILD,
 };
 
 /** Deprecated, still working, names (a warning at run time unless noted). */

@@ -21,12 +21,38 @@ export function modalNameUses<T>(model: ModalModel, match: (qualified: string) =
     if (node.startIndex < coveredUntil || (node.type !== 'attribute' && node.type !== 'identifier')) continue;
     const qualified = model.qualifiedName(node);
     const found = qualified ? match(qualified) : undefined;
-    if (!qualified || found === undefined || insideImport(node)) continue;
-    if (node.type === 'identifier' && !isImportedReference(model, node)) continue;
+    if (!qualified || found === undefined || insideImport(node) || inCompatibilityFallback(node)) continue;
+    if (node.type === 'identifier' && !isImportedReference(model, node, qualified)) continue;
     uses.push({ node, qualified, match: found });
     coveredUntil = node.endIndex;
   }
   return uses;
+}
+
+/**
+ * Code that handles a Modal version difference: the `except ImportError:` / `except AttributeError:`
+ * handler of a `try` (`try: from modal import App` / `except ImportError: from modal import Stub as App`),
+ * or the `try` side it guards (an import under `except ImportError`, any use under `except AttributeError`).
+ */
+export function inCompatibilityFallback(node: SyntaxNode): boolean {
+  const inImport = node.type.startsWith('import') || insideImport(node);
+  let child = node;
+  for (const ancestor of node.ancestors()) {
+    if (ancestor.type === 'except_clause' && ancestor.parent?.type === 'try_statement' && catches(ancestor, /\b(ImportError|ModuleNotFoundError|AttributeError)\b/)) return true;
+    // The guarded side: `try: import modal.gpu` / `except ImportError:`, `try: modal.Stub` / `except AttributeError:`.
+    if (ancestor.type === 'try_statement' && child.fieldName === 'body') {
+      const handlers = ancestor.children.filter((clause) => clause.type === 'except_clause');
+      if (handlers.some((handler) => catches(handler, /\bAttributeError\b/) || (inImport && catches(handler, /\b(ImportError|ModuleNotFoundError)\b/)))) return true;
+    }
+    child = ancestor;
+  }
+  return false;
+}
+
+function catches(handler: SyntaxNode, exceptions: RegExp): boolean {
+  const caught = handler.namedChildren.find((child) => child.type !== 'block');
+  const names = caught?.type === 'as_pattern' ? caught.namedChildren[0]?.text ?? '' : caught?.text ?? '';
+  return exceptions.test(names);
 }
 
 export function insideImport(node: SyntaxNode): boolean {
@@ -34,11 +60,16 @@ export function insideImport(node: SyntaxNode): boolean {
   return false;
 }
 
-/** An identifier that reads a name bound only by imports (not a parameter, local or keyword that shadows it). */
-export function isImportedReference(model: ModalModel, identifier: SyntaxNode): boolean {
+/**
+ * An identifier that reads a name bound only by imports of `qualified` (not a parameter, local or
+ * keyword that shadows it); imports in a compatibility fallback do not count.
+ */
+export function isImportedReference(model: ModalModel, identifier: SyntaxNode, qualified: string): boolean {
   if (identifier.fieldName === 'attribute' || (identifier.fieldName === 'name' && identifier.parent?.type === 'keyword_argument')) return false;
-  const bindings = model.bindingsFor(identifier);
-  return bindings.length > 0 && bindings.every((binding) => binding.kind === 'import');
+  const bindings = model.bindingsFor(identifier).filter((binding) => !inCompatibilityFallback(binding.statement));
+  return bindings.length > 0 && bindings.every((binding) => binding.kind === 'import' && model.imports.some((imported) =>
+    imported.statement === binding.statement && imported.localName === identifier.text
+    && (imported.importedName === undefined ? imported.module : `${imported.module}.${imported.importedName}`) === qualified));
 }
 
 /** The `Stub` or `Stub as S` node of `from modal import Stub` for one import binding. */
@@ -55,6 +86,7 @@ export function modalFromImports(model: ModalModel): Array<{ binding: ImportBind
   const result: Array<{ binding: ImportBinding; qualified: string; nameNode: SyntaxNode }> = [];
   for (const binding of model.imports) {
     if (binding.level !== 0 || binding.importedName === undefined || binding.importedName === '*') continue;
+    if (inCompatibilityFallback(binding.statement)) continue;
     if (binding.module !== 'modal' && !binding.module.startsWith('modal.')) continue;
     const nameNode = importedNameNode(binding);
     if (nameNode) result.push({ binding, qualified: `${binding.module}.${binding.importedName}`, nameNode });

@@ -24,8 +24,14 @@ export function modalObjectKind(model: ModalModel, node: SyntaxNode | null | und
       return modalObjectKind(model, node.namedChildren[0], depth + 1);
     case 'await':
       return modalObjectKind(model, node.namedChildren[0], depth + 1);
-    case 'identifier':
-      return registeredKind(model, node) ?? (model.isAppExpression(node) ? 'App' : modalObjectKind(model, model.boundValue(node), depth + 1));
+    case 'identifier': {
+      const registered = registeredKind(model, node);
+      if (registered) return registered;
+      // Follow the name's own binding: a local `app = FastAPI()` is not the module's Modal App.
+      const bindings = model.bindingsFor(node);
+      if (bindings.length === 1 && bindings[0]!.kind === 'assign') return modalObjectKind(model, bindings[0]!.value, depth + 1);
+      return bindings.length > 0 && bindings.every((binding) => binding.kind === 'import') && model.isAppExpression(node) ? 'App' : null;
+    }
     case 'attribute': {
       if (model.isAppExpression(node)) return 'App';
       // `Model().method` is a Function bound to an instance.

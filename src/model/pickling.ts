@@ -48,11 +48,21 @@ const SOURCE_STEPS = new Set([
   'pip_install_from_requirements',
 ]);
 const INSTALL_STEPS = new Set(['pip_install', 'uv_pip_install']);
+/** Guards under which an import in a container either never runs or has a fallback. */
+const NOT_RUN_THERE = new Set(['try-import', 'local', 'type-checking']);
+/** Methods a web class runs in every container: the app builder and the `@modal.enter()` hooks. */
+const STARTUP_DECORATORS = new Set(['modal.asgi_app', 'modal.wsgi_app', 'modal.enter']);
+const ADD_LOCAL_FILES = new Set(['add_local_dir', 'add_local_file', 'copy_local_dir', 'copy_local_file']);
+const MODAL_BASES = new Set(['debian_slim', 'micromamba']);
+/** Top-level folders that hold `sys.path` entries in a container (the /root working directory, the interpreter's). */
+const IMPORTABLE_ROOTS = new Set(['root', 'usr', 'opt', 'pkg', 'lib', 'lib64', 'home', 'tmp', 'app']);
 
 interface ModuleFacts {
   bindings: Map<string, Binding[]>;
   /** Module-level statements, descending into if/try/with. */
   statements: SyntaxNode[];
+  /** Module-level definitions decorated by `@name.get(...)`-style handlers and calls `name.include_router(...)`-style, by `name`. */
+  attachments: Map<string, SyntaxNode[]> | null;
   /** Results by name; `null` while being computed breaks cycles. */
   byName: Map<string, ByReference | null>;
   byNameWithImports: Map<string, ByReference | null>;
@@ -63,7 +73,7 @@ const factsByModel = new WeakMap<ModalModel, ModuleFacts>();
 function factsOf(model: ModalModel): ModuleFacts {
   let facts = factsByModel.get(model);
   if (!facts) {
-    facts = { bindings: scopeBindings(model.root), statements: [...scopeStatements(model.root)], byName: new Map(), byNameWithImports: new Map() };
+    facts = { bindings: scopeBindings(model.root), statements: [...scopeStatements(model.root)], attachments: null, byName: new Map(), byNameWithImports: new Map() };
     factsByModel.set(model, facts);
   }
   return facts;
@@ -145,6 +155,31 @@ function decoratorCallees(definition: SyntaxNode): SyntaxNode[] {
   });
 }
 
+/** Module-level handler definitions (`@web_app.get(...)`) and storing calls (`web_app.include_router(r)`), by the object they attach to. */
+function attachmentsOf(model: ModalModel): Map<string, SyntaxNode[]> {
+  const facts = factsOf(model);
+  if (facts.attachments) return facts.attachments;
+  const attachments = new Map<string, SyntaxNode[]>();
+  const add = (receiver: SyntaxNode | null, statement: SyntaxNode): void => {
+    if (receiver?.type !== 'identifier') return;
+    const list = attachments.get(receiver.text);
+    if (list) list.push(statement);
+    else attachments.set(receiver.text, [statement]);
+  };
+  for (const statement of facts.statements) {
+    if (statement.type === 'function_definition' || statement.type === 'class_definition') {
+      for (const callee of decoratorCallees(statement)) {
+        if (callee.type === 'attribute' && HANDLER_DECORATORS.has(lastName(callee))) add(callee.field('object'), statement);
+      }
+    }
+    const call = statement.type === 'expression_statement' ? statement.namedChildren[0] : null;
+    const callee = call?.type === 'call' ? call.field('function') : null;
+    if (callee?.type === 'attribute' && STORING_METHODS.has(lastName(callee))) add(callee.field('object'), call!);
+  }
+  facts.attachments = attachments;
+  return attachments;
+}
+
 /** `web_app = FastAPI(...)` with module-level handlers, routers, middleware or lifespans of this module attached to it. */
 function webAppHoldsCode(model: ModalModel, name: string, constructor: SyntaxNode, followImports: boolean): boolean {
   const holds = (node: SyntaxNode | null | undefined): boolean =>
@@ -153,47 +188,50 @@ function webAppHoldsCode(model: ModalModel, name: string, constructor: SyntaxNod
     const args = constructor.field('arguments');
     if (args && args.descendants().some((node) => node.type === 'identifier' && nameRole(node) === 'read' && holds(node))) return true;
   }
-  for (const statement of factsOf(model).statements) {
-    if (statement.type === 'function_definition' || statement.type === 'class_definition') {
-      const attached = decoratorCallees(statement).some(
-        (callee) => callee.type === 'attribute' && callee.field('object')?.text === name && HANDLER_DECORATORS.has(lastName(callee)),
-      );
-      if (attached && keepsIdentity(model, statement)) return true;
+  for (const attached of attachmentsOf(model).get(name) ?? []) {
+    if (attached.type !== 'call') {
+      if (keepsIdentity(model, attached)) return true;
       continue;
     }
-    const call = statement.type === 'expression_statement' ? statement.namedChildren[0] : null;
-    const callee = call?.type === 'call' ? call.field('function') : null;
-    if (callee?.type !== 'attribute' || callee.field('object')?.text !== name || !STORING_METHODS.has(lastName(callee))) continue;
-    const args = callArguments(call!);
+    const args = callArguments(attached);
     if ([...args.positional, ...args.keywords.values()].some(holds)) return true;
   }
   return false;
+}
+
+/**
+ * True when a module name refers to another file of the project. A file never counts for itself:
+ * `langserve.py` doing `from langserve import add_routes` means the installed package in the container.
+ */
+function isProjectModule(model: ModalModel, module: Pick<ImportBinding, 'module' | 'level'>): boolean {
+  const file = model.moduleFileOf(module);
+  return file !== null && file !== model.path;
 }
 
 /** The project module a binding imports, when the import names one (`import routes`, `from . import routes`). */
 function importedModule(model: ModalModel, imported: ImportBinding): string | null {
   if (imported.importedName === undefined) {
     const module = imported.localName === imported.module.split('.')[0] ? imported.localName : imported.module;
-    return model.moduleFileOf({ module, level: 0 }) ? module : null;
+    return isProjectModule(model, { module, level: 0 }) ? module : null;
   }
   const submodule = imported.module ? `${imported.module}.${imported.importedName}` : imported.importedName;
-  return model.moduleFileOf({ module: submodule, level: imported.level }) ? submodule : null;
+  return isProjectModule(model, { module: submodule, level: imported.level }) ? submodule : null;
 }
 
 function importByReference(model: ModalModel, imported: ImportBinding): ByReference | null {
   const module = importedModule(model, imported);
   if (module) return { kind: 'module', module: '.'.repeat(imported.level) + module };
   if (imported.importedName === undefined || imported.importedName === '*') return null;
-  if (!model.moduleFileOf(imported)) return null;
+  if (!isProjectModule(model, imported)) return null;
   return model.importedExport(imported)?.byReference ? { kind: 'imported', module: '.'.repeat(imported.level) + imported.module } : null;
 }
 
 /** An import statement in pickled code that names a project module: it runs where the code runs. */
 function importStatementReference(model: ModalModel, statement: SyntaxNode): PickledReference | null {
-  // `try: from .routes import r` / `except ImportError: ...` has a way out.
-  if (model.guardsOf(statement).some((guard) => guard.kind === 'try-import')) return null;
+  // `try: from .routes import r` / `except ImportError: ...` has a way out; `if modal.is_local():` never runs there.
+  if (model.guardsOf(statement).some((guard) => NOT_RUN_THERE.has(guard.kind))) return null;
   for (const imported of importBindings(statement)) {
-    const module = importedModule(model, imported) ?? (model.moduleFileOf(imported) ? imported.module : null);
+    const module = importedModule(model, imported) ?? (isProjectModule(model, imported) ? imported.module : null);
     if (module !== null) return { node: statement, name: statement.text.split('\n')[0]!, reason: { kind: 'import', module: '.'.repeat(imported.level) + module } };
   }
   return null;
@@ -201,23 +239,29 @@ function importStatementReference(model: ModalModel, statement: SyntaxNode): Pic
 
 /**
  * The references to code of the project in what cloudpickle packs for a serialized function or class,
- * in source order: every global a function body (nested scopes included) reads and every import it
- * runs; for a class, its bases, the bodies of all its methods (the whole class is pickled, modal/_functions.py
- * `serialize(info.user_cls)`), and class attributes bound to a plain name. Decorators are evaluated
- * locally and not re-read; annotations are left out.
+ * in source order: every global its body (nested functions included) reads, names in parameter and
+ * return annotations, and project imports the body runs. For a class, the whole class is pickled
+ * (`serialize(info.user_cls)` in modal/_functions.py): its bases, class attributes bound to a plain
+ * name and every method count, while imports count only in the methods every container runs (the
+ * web method, `@modal.enter()` hooks and the `self.` methods they call). Decorators run locally.
  */
 export function pickledReferences(model: ModalModel, definition: SyntaxNode): PickledReference[] {
   const found: PickledReference[] = [];
+  const annotationsAreValues = !model.nodesOfType('future_import_statement').some((node) => /\bannotations\b/.test(node.text));
   const readName = (identifier: SyntaxNode | null | undefined): void => {
-    if (identifier?.type !== 'identifier' || nameRole(identifier) !== 'read' || !readsModuleGlobal(identifier)) return;
+    if (identifier?.type !== 'identifier' || !readsModuleGlobal(identifier)) return;
+    const role = nameRole(identifier);
+    if (role !== 'read' && !(role === 'none' && annotationsAreValues && isSignatureAnnotation(identifier))) return;
     const reason = pickledByReference(model, identifier.text);
     if (reason) found.push({ node: identifier, name: identifier.text, reason });
   };
-  const scanFunction = (fn: SyntaxNode): void => {
+  const scanFunction = (fn: SyntaxNode, runs: boolean): void => {
     for (const parameter of fn.field('parameters')?.namedChildren ?? []) readName(parameter.field('value'));
+    const signature = [...(fn.field('parameters')?.descendants() ?? []), ...(fn.field('return_type')?.descendants() ?? [])];
+    for (const node of signature) if (isSignatureAnnotation(node)) readName(node);
     for (const node of fn.field('body')?.descendants() ?? []) {
       if (node.type === 'identifier') readName(node);
-      else if (node.type === 'import_statement' || node.type === 'import_from_statement') {
+      else if (runs && (node.type === 'import_statement' || node.type === 'import_from_statement')) {
         const reference = importStatementReference(model, node);
         if (reference) found.push(reference);
       }
@@ -225,15 +269,53 @@ export function pickledReferences(model: ModalModel, definition: SyntaxNode): Pi
   };
   const scanClass = (cls: SyntaxNode): void => {
     for (const base of cls.field('superclasses')?.namedChildren ?? []) readName(base.type === 'keyword_argument' ? base.field('value') : base);
+    const running = startupMethods(model, cls);
     for (const statement of scopeStatements(cls)) {
-      if (statement.type === 'function_definition') scanFunction(statement);
+      if (statement.type === 'function_definition') scanFunction(statement, running.has(statement));
       else if (statement.type === 'class_definition') scanClass(statement);
       else if (statement.type === 'expression_statement' && statement.namedChildren[0]?.type === 'assignment') readName(statement.namedChildren[0].field('right'));
     }
   };
   if (definition.type === 'class_definition') scanClass(definition);
-  else scanFunction(definition);
+  else scanFunction(definition, true);
   return found.sort((a, b) => a.node.startIndex - b.node.startIndex);
+}
+
+/** The methods of a class that run in every container: web and `@modal.enter()` methods, and the `self.` methods they call. */
+function startupMethods(model: ModalModel, cls: SyntaxNode): Set<SyntaxNode> {
+  const methods = new Map<string, SyntaxNode>();
+  for (const statement of scopeStatements(cls)) if (statement.type === 'function_definition') methods.set(statement.field('name')!.text, statement);
+  const queue = [...methods.values()].filter((method) => decoratorCallees(method).some((callee) => STARTUP_DECORATORS.has(model.qualifiedName(callee) ?? '')));
+  const running = new Set(queue);
+  while (queue.length > 0) {
+    for (const node of queue.pop()!.descendants()) {
+      const callee = node.type === 'call' ? node.field('function') : null;
+      if (callee?.type !== 'attribute' || callee.field('object')?.text !== 'self') continue;
+      const called = methods.get(lastName(callee));
+      if (called && !running.has(called)) {
+        running.add(called);
+        queue.push(called);
+      }
+    }
+  }
+  return running;
+}
+
+/**
+ * A name in a parameter or return annotation: evaluated when the `def` runs and kept in `__annotations__`,
+ * which cloudpickle packs too (annotations of local variables are never evaluated).
+ */
+function isSignatureAnnotation(identifier: SyntaxNode): boolean {
+  for (const ancestor of identifier.ancestors()) {
+    if (ancestor.type !== 'type') {
+      if (ancestor.type.endsWith('statement') || ancestor.type === 'block') return false;
+      continue;
+    }
+    const holder = ancestor.parent;
+    if (ancestor.fieldName === 'type' && (holder?.type === 'typed_parameter' || holder?.type === 'typed_default_parameter')) return true;
+    if (ancestor.fieldName === 'return_type' && holder?.type === 'function_definition') return true;
+  }
+  return false;
 }
 
 /** True when the module has `if __name__ == "__main__":`: run as a script, its functions live in `__main__` and are pickled by value. */
@@ -256,7 +338,9 @@ export function imageMayHoldProjectCode(model: ModalModel, registration: Registr
   const chain = model.imageChainOf(expression);
   if (!chain?.base || SOURCE_STEPS.has(chain.base.constructor)) return true;
   const names = new Set(modules.map(normalisedName));
+  const ownBase = MODAL_BASES.has(chain.base.constructor) && !chain.steps.some((step) => step.method === 'env' || step.method === 'workdir');
   for (const step of chain.steps) {
+    if (ownBase && ADD_LOCAL_FILES.has(step.method) && outsideImportPath(model, step.call)) continue;
     if (SOURCE_STEPS.has(step.method)) return true;
     if (!INSTALL_STEPS.has(step.method)) continue;
     for (const requirement of requirements(model, step.call)) {
@@ -265,6 +349,18 @@ export function imageMayHoldProjectCode(model: ModalModel, registration: Registr
     }
   }
   return false;
+}
+
+/**
+ * `add_local_dir("frontend", remote_path="/assets")`: on Modal's own base images (no PYTHONPATH, working
+ * directory /root) files under such a path cannot be imported.
+ */
+function outsideImportPath(model: ModalModel, call: SyntaxNode): boolean {
+  const args = callArguments(call);
+  const remote = resolveAt(model, args.keywords.get('remote_path') ?? args.positional[1]);
+  if (remote.kind !== 'str') return false;
+  const top = remote.value.split('/').filter((part) => part !== '')[0];
+  return remote.value.startsWith('/') && top !== undefined && !IMPORTABLE_ROOTS.has(top);
 }
 
 function normalisedName(name: string): string {

@@ -1,6 +1,6 @@
 import type { SyntaxNode } from '../parser/syntax.js';
 import type { ImportBinding } from '../model/imports.js';
-import { insideImport, modalFromImports, modalNameUses } from '../model/modal-names.js';
+import { inCompatibilityFallback, insideImport, modalFromImports, modalNameUses } from '../model/modal-names.js';
 import { callArguments, WEB_DECORATORS, type ModalModel } from '../model/model.js';
 import {
   DUNDER_LIFECYCLE_METHODS, REMOVED_IMAGE_METHODS, REMOVED_LOOKUP_KEYWORDS, REMOVED_NAMES,
@@ -31,7 +31,10 @@ const RECEIVER_APIS: Record<string, { kinds: string[] | null; api: LegacyApi }> 
   spawn_sandbox: { kinds: ['App'], api: { replacement: 'use `modal.Sandbox.create(..., app=app)`', version: '0.68.27' } },
   keep_warm: { kinds: ['Function'], api: { replacement: 'use `f.update_autoscaler(min_containers=n)`', version: '1.4.0' } },
   resolve: { kinds: null, api: { replacement: 'use `.hydrate()`, or rely on lazy hydration', version: '1.0.0' } },
+  is_inside: { kinds: ['App'], api: { replacement: 'import container-only packages under `with image.imports():`, or test `modal.is_local()`', version: '0.64.35' } },
+  run_inside: { kinds: ['App'], api: { replacement: 'import container-only packages under `with image.imports():`', version: '0.64.35' } },
 };
+const APP_SUBSCRIPT: LegacyApi = { replacement: 'keep the object in a module-level variable', version: '0.72.48' };
 const WEB_URL: LegacyApi = { replacement: 'call `f.get_web_url()`', version: '1.4.0' };
 const SHOW_PROGRESS: LegacyApi = { replacement: 'wrap the run in `with modal.enable_output():`', version: '1.0.0' };
 
@@ -54,7 +57,7 @@ export default defineRule({
   messages: {
     removed: '`{name}` was removed in Modal {version}: {replacement}.',
     raises: '`{name}` raises an error since Modal {version}: {replacement}.',
-    lifecycle: '`{name}` is no longer called on a Modal class (ignored since Modal {version}): move its body into a method decorated with `{replacement}`.',
+    lifecycle: '`{name}` is no longer called on a Modal class (ignored since Modal {version}): {replacement}.',
   },
   check(ctx) {
     if (!ctx.model.isModalFile) return;
@@ -123,7 +126,7 @@ function checkImports(ctx: Context, gpuStillUsed: boolean): void {
   const reportedStatements = new Set<SyntaxNode>();
   // `import modal.gpu`, `from modal.gpu import A100`: the module itself is gone.
   for (const binding of model.imports) {
-    const moduleApi = binding.level === 0 ? removedName(binding.module) : undefined;
+    const moduleApi = binding.level === 0 && !inCompatibilityFallback(binding.statement) ? removedName(binding.module) : undefined;
     if (!moduleApi || reportedStatements.has(binding.statement)) continue;
     reportedStatements.add(binding.statement);
     flag(ctx, binding.moduleNode, binding.module, moduleApi, unusedImportFix(binding.statement, binding.moduleNode, gpuStillUsed));
@@ -185,6 +188,11 @@ function checkKeywords(ctx: Context): void {
 function checkCalls(ctx: Context): void {
   const { model } = ctx;
   for (const node of model.root.descendants()) {
+    // `stub["image"]`: Apps no longer hold objects by tag.
+    if (node.type === 'subscript' && modalObjectKind(model, node.field('value')) === 'App') {
+      flag(ctx, node, 'App[...]', APP_SUBSCRIPT);
+      continue;
+    }
     if (node.type === 'attribute' && node.field('attribute')?.text === 'web_url' && !isAssignmentTarget(node)) {
       if (modalObjectKind(model, node.field('object')) === 'Function') flag(ctx, node, 'Function.web_url', WEB_URL);
       continue;
