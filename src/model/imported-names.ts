@@ -9,6 +9,7 @@ import type { ModalModel } from './model.js';
  * `null` when the base name is not bound by an absolute import (a local variable, a relative import).
  */
 export function importedPath(model: ModalModel, node: SyntaxNode | null): string | null {
+  while (node?.type === 'parenthesized_expression' && node.namedChildren.length === 1) node = node.namedChildren[0]!;
   if (!node) return null;
   if (node.type === 'attribute') {
     const base = importedPath(model, node.field('object'));

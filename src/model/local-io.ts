@@ -1,6 +1,7 @@
 import type { SyntaxNode } from '../parser/syntax.js';
 import { callArguments, type ModalModel } from './model.js';
-import { importedName, isPathExpression } from './stdlib.js';
+import { isPathExpression } from './stdlib.js';
+import { importedPath } from './imported-names.js';
 
 const EXISTENCE_CHECKS = new Set(['exists', 'is_file', 'is_dir', 'isfile', 'isdir', 'lexists', 'access']);
 
@@ -38,7 +39,7 @@ export function localRead(model: ModalModel, call: SyntaxNode): LocalRead | null
     if (!readsMode(model, args.keywords.get('mode') ?? args.positional[1])) return null;
     return { call: 'open()', outcome: 'fails', missing: 'the local file', readsFiles: true };
   }
-  const name = importedName(model, callee);
+  const name = importedPath(model, callee);
   const known = name ? MODULE_READS.get(name) : undefined;
   if (known) return { call: `${name!.replace(/^dotenv\.(main\.)?/, '')}()`, ...known };
   if (callee?.type !== 'attribute') return null;

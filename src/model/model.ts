@@ -126,7 +126,7 @@ export function callArguments(call: SyntaxNode | null): CallArguments {
   return result;
 }
 
-function unwrapParens(node: SyntaxNode): SyntaxNode {
+export function unwrapParens(node: SyntaxNode): SyntaxNode {
   let current = node;
   while (current.type === 'parenthesized_expression' && current.namedChildren.length === 1) current = current.namedChildren[0]!;
   return current;

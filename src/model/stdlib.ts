@@ -1,33 +1,6 @@
 import type { SyntaxNode } from '../parser/syntax.js';
-import type { ModalModel } from './model.js';
-
-function unwrapParens(node: SyntaxNode): SyntaxNode {
-  let current = node;
-  while (current.type === 'parenthesized_expression' && current.namedChildren.length === 1) current = current.namedChildren[0]!;
-  return current;
-}
-
-/**
- * The dotted name an expression refers to through the module's imports: `sp.run` -> `subprocess.run`
- * (after `import subprocess as sp`), `Path` -> `pathlib.Path`, `os.path.join` -> `os.path.join`.
- * `null` for names that were not imported at module level.
- */
-export function importedName(model: ModalModel, node: SyntaxNode | null): string | null {
-  if (!node) return null;
-  const expr = unwrapParens(node);
-  if (expr.type === 'attribute') {
-    const base = importedName(model, expr.field('object'));
-    return base ? `${base}.${expr.field('attribute')!.text}` : null;
-  }
-  if (expr.type !== 'identifier') return null;
-  const binding = model.importOf(expr.text);
-  if (!binding || binding.level !== 0 || binding.importedName === '*') return null;
-  // The import must be the only binding the name has where it is read.
-  if (!model.bindingsFor(expr).every((b) => b.kind === 'import')) return null;
-  if (binding.importedName !== undefined) return `${binding.module}.${binding.importedName}`;
-  // `import os.path` binds `os`; `import os.path as osp` binds the submodule.
-  return binding.localName === binding.module.split('.')[0] ? binding.localName : binding.module;
-}
+import { importedPath } from './imported-names.js';
+import { unwrapParens, type ModalModel } from './model.js';
 
 const PATH_CLASSES = new Set(['pathlib.Path', 'pathlib.PosixPath', 'pathlib.WindowsPath']);
 const PATH_FACTORIES = new Set(['pathlib.Path.home', 'pathlib.Path.cwd']);
@@ -41,7 +14,7 @@ export function isPathExpression(model: ModalModel, node: SyntaxNode | null, dep
   switch (expr.type) {
     case 'call': {
       const callee = expr.field('function');
-      const name = importedName(model, callee);
+      const name = importedPath(model, callee);
       if (name && (PATH_CLASSES.has(name) || PATH_FACTORIES.has(name))) return true;
       return callee?.type === 'attribute' && PATH_RETURNING_METHODS.has(callee.field('attribute')!.text) && isPathExpression(model, callee.field('object'), depth + 1);
     }
