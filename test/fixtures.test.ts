@@ -90,6 +90,12 @@ describe('fix fixtures', () => {
         const again = await fixSource(input, result.text, { ...settings, root: path.dirname(input) }, unsafe);
         expect(again.text).toBe(result.text);
       });
+      it(`${path.relative(FIXTURES, input)} ${unsafe ? 'with --unsafe-fixes' : 'with --fix'}, CRLF line endings kept`, async () => {
+        const { fixSource } = await import('../src/fix/fix-source.js');
+        const crlf = (text: string) => text.replace(/\r?\n/g, '\r\n');
+        const result = await fixSource(input, crlf(fs.readFileSync(input, 'utf8')), { ...settings, root: path.dirname(input) }, unsafe);
+        expect(result.text).toBe(crlf(fs.readFileSync(expectedPath, 'utf8')));
+      });
     }
   }
 });

@@ -6,6 +6,12 @@ export function replaceNode(node: SyntaxNode, text: string): TextEdit {
   return { start: node.startIndex, end: node.endIndex, text };
 }
 
+/** The line break a file uses, so inserted lines do not mix `\n` into a CRLF file. */
+export function lineBreakOf(source: string): string {
+  const newline = source.indexOf('\n');
+  return newline > 0 && source[newline - 1] === '\r' ? '\r\n' : '\n';
+}
+
 /** Inserts text at an offset. */
 export function insertAt(offset: number, text: string): TextEdit {
   return { start: offset, end: offset, text };
@@ -26,7 +32,7 @@ export function removeListItem(item: SyntaxNode): TextEdit {
   const lineStart = source.lastIndexOf('\n', item.startIndex - 1) + 1;
   const newline = source.indexOf('\n', end);
   const lineEnd = newline === -1 ? source.length : newline;
-  const aloneOnLine = /^[ \t]*$/.test(source.slice(lineStart, item.startIndex)) && /^[ \t]*(#.*)?$/.test(source.slice(end, lineEnd));
+  const aloneOnLine = /^[ \t]*$/.test(source.slice(lineStart, item.startIndex)) && /^[ \t]*(#[^\r\n]*)?\r?$/.test(source.slice(end, lineEnd));
   if (aloneOnLine && before && before.endRow < item.startRow) {
     return { start: lineStart, end: newline === -1 ? lineEnd : newline + 1, text: '' };
   }
@@ -47,8 +53,14 @@ export function appendAfterItem(last: SyntaxNode, text: string): TextEdit {
   const siblings = last.parent?.children ?? [];
   const after = siblings[siblings.indexOf(last) + 1];
   const closing = siblings.at(-1)!;
-  if (after?.type === ',' && closing.startRow > after.endRow) return insertAt(after.endIndex, `\n${indentationOf(last)}${text},`);
+  if (after?.type === ',' && closing.startRow > after.endRow) return insertAt(after.endIndex, `${lineBreakOf(last.source)}${indentationOf(last)}${text},`);
   return insertAt(last.endIndex, `, ${text}`);
+}
+
+/** The offset where the line after the one a node ends on begins (the end of the text on the last line). */
+export function nextLineStart(node: SyntaxNode): number {
+  const newline = node.source.indexOf('\n', node.endIndex);
+  return newline === -1 ? node.source.length : newline + 1;
 }
 
 /** The whitespace that starts the line a node begins on. */
@@ -64,7 +76,7 @@ export function deleteStatement(statement: SyntaxNode): TextEdit | null {
   const newline = source.indexOf('\n', statement.endIndex);
   const lineEnd = newline === -1 ? source.length : newline;
   if (!/^[ \t]*$/.test(source.slice(lineStart, statement.startIndex))) return null;
-  if (!/^[ \t]*(#.*)?$/.test(source.slice(statement.endIndex, lineEnd))) return null;
+  if (!/^[ \t]*(#[^\r\n]*)?\r?$/.test(source.slice(statement.endIndex, lineEnd))) return null;
   // A block whose only statement this is would be left empty.
   const parent = statement.parent;
   if (parent?.type === 'block' && parent.namedChildren.length === 1) return null;

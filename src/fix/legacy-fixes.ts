@@ -3,7 +3,7 @@ import { callArguments, type ModalModel, type Registration } from '../model/mode
 import { gpuStringOfLegacyObject } from '../model/legacy-gpu.js';
 import { enclosingScope } from '../model/scope.js';
 import type { Fix, TextEdit } from '../rules/types.js';
-import { appendAfterItem, appendArgument, deleteStatement, indentationOf, insertAt, removeListItem, replaceNode } from './edits.js';
+import { appendAfterItem, appendArgument, deleteStatement, indentationOf, insertAt, lineBreakOf, nextLineStart, removeListItem, replaceNode } from './edits.js';
 
 /** Fixes for Modal APIs that were renamed or replaced, shared by the migration rules. */
 
@@ -49,7 +49,9 @@ export function concurrentDecoratorFix(model: ModalModel, registration: Registra
   }
   edits.push(
     removeListItem(keywordArgument),
-    insertAt(decorator.endIndex, `\n${indentationOf(decorator)}@${concurrent}(max_inputs=${value.text})`),
+    // A line of its own below the App decorator: inserted at the start of the next line, so a
+    // trailing comment or a CRLF ending of the decorator's line stays as it was.
+    insertAt(nextLineStart(decorator), `${indentationOf(decorator)}@${concurrent}(max_inputs=${value.text})${lineBreakOf(decorator.source)}`),
   );
   return { safety: 'unsafe', title: `Replace \`allow_concurrent_inputs\` with \`@${concurrent}(max_inputs=...)\``, edits };
 }
