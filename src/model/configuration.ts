@@ -43,8 +43,7 @@ export function configurationSites(model: ModalModel): ConfigurationSite[] {
     if (registration.call && registration.kind !== 'local_entrypoint') registrationCalls.set(registration.call, registration);
   }
   const appCalls = new Set(model.apps.filter((app) => app.constructor === 'App').map((app) => app.call));
-  for (const node of model.root.descendants()) {
-    if (node.type !== 'call') continue;
+  for (const node of model.nodesOfType('call')) {
     const callee = node.field('function');
     const method = callee?.type === 'attribute' ? callee.field('attribute')?.text ?? '' : '';
     const site = (kind: ConfigurationSite['kind'], name = method): void => {

@@ -13,7 +13,7 @@ export function localOnlyNames(model: ModalModel): Map<string, SyntaxNode> {
   const result = new Map<string, SyntaxNode>();
   if (model.imports.some((b) => b.localName === '*' && enclosingScope(b.statement) === model.root && model.localityOf(b.statement) !== 'local')) return result;
   const boundElsewhere = new Set<string>();
-  for (const node of model.root.descendants()) {
+  for (const node of model.nodesOfType('global_statement', 'identifier')) {
     if (node.type === 'global_statement') for (const name of node.namedChildren) boundElsewhere.add(name.text);
     if (node.type === 'identifier' && nameRole(node) === 'store' && enclosingScope(node) === model.root && model.localityOf(node) !== 'local') {
       boundElsewhere.add(node.text);

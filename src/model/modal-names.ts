@@ -17,8 +17,9 @@ export interface ModalNameUse<T> {
 export function modalNameUses<T>(model: ModalModel, match: (qualified: string) => T | undefined): ModalNameUse<T>[] {
   const uses: ModalNameUse<T>[] = [];
   let coveredUntil = -1;
-  for (const node of model.root.descendants()) {
-    if (node.startIndex < coveredUntil || (node.type !== 'attribute' && node.type !== 'identifier')) continue;
+  // Source order, an attribute before the names inside it (a stable sort keeps pre-order on ties).
+  for (const node of model.nodesOfType('attribute', 'identifier')) {
+    if (node.startIndex < coveredUntil) continue;
     const qualified = model.qualifiedName(node);
     const found = qualified ? match(qualified) : undefined;
     if (!qualified || found === undefined || insideImport(node) || inCompatibilityFallback(node)) continue;

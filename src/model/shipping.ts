@@ -16,8 +16,8 @@ function methodName(call: SyntaxNode): string | null {
  * outside the project).
  */
 export function mayShipLocalFiles(model: ModalModel): boolean {
-  for (const node of model.root.descendants()) {
-    const name = node.type === 'call' ? methodName(node) : null;
+  for (const node of model.nodesOfType('call')) {
+    const name = methodName(node);
     if (name && SHIPPING.has(name)) return true;
   }
   const images = [

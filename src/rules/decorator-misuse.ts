@@ -125,8 +125,7 @@ export default defineRule({
     outsideClass: '`@{decorator}` only has an effect on a method of a Modal class (`@app.cls`, or `@app.server` for `enter` / `exit`); Modal ignores it on this function. Move the function into the class or remove the decorator.',
   },
   check({ model, report }) {
-    for (const decorated of model.root.descendants()) {
-      if (decorated.type !== 'decorated_definition') continue;
+    for (const decorated of model.nodesOfType('decorated_definition')) {
       const definition = decorated.field('definition');
       if (!definition) continue;
       const decorators = decoratorsOf(model, decorated);

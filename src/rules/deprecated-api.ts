@@ -53,7 +53,7 @@ export default defineRule({
       const api = DEPRECATED_NAMES[qualified];
       if (api) flag(ctx, nameNode, qualified, api);
     }
-    for (const node of model.root.descendants()) if (node.type === 'call') checkCall(ctx, node);
+    for (const node of model.nodesOfType('call')) checkCall(ctx, node);
   },
 });
 

@@ -43,8 +43,7 @@ function environmentDicts(model: ModalModel): Array<{ dict: SyntaxNode | undefin
   for (const registration of model.registrations) {
     if (registration.kind !== 'local_entrypoint') found.push({ dict: registration.args.keywords.get('env'), where: `\`env=\` of \`@app.${registration.kind}\`` });
   }
-  for (const call of model.root.descendants()) {
-    if (call.type !== 'call') continue;
+  for (const call of model.nodesOfType('call')) {
     const callee = call.field('function')!;
     const args = callArguments(call);
     if (model.qualifiedName(callee) === 'modal.Secret.from_dict') found.push({ dict: args.keywords.get('env_dict') ?? args.positional[0], where: '`modal.Secret.from_dict`' });

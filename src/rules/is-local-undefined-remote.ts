@@ -45,8 +45,8 @@ export default defineRule({
     if (localOnly.size === 0) return;
     const remote = remoteDefinitions(model);
     const reported = new Set<string>();
-    for (const use of model.root.descendants()) {
-      const guard = use.type === 'identifier' ? localOnly.get(use.text) : undefined;
+    for (const use of model.nodesOfType('identifier')) {
+      const guard = localOnly.get(use.text);
       if (!guard || nameRole(use) !== 'read' || !readsModuleGlobal(use) || isHandled(use, NAME_ERROR)) continue;
       const guards = model.guardsOf(use);
       if (model.localityOf(use) === 'local' || guards.some((g) => g.kind === 'main' || g.kind === 'type-checking')) continue;

@@ -59,8 +59,8 @@ export default defineRule({
   },
   check({ model, report }) {
     if (model.registrations.length === 0 || isNotebookScript(model.source)) return;
-    for (const call of model.root.descendants()) {
-      const callee = call.type === 'call' ? call.field('function') : null;
+    for (const call of model.nodesOfType('call')) {
+      const callee = call.field('function');
       if (callee?.type !== 'attribute') continue;
       const method = callee.field('attribute')!.text;
       const isApp = appLifecycleCall(model, call);

@@ -143,8 +143,8 @@ function importRenameFix(model: ModalModel, binding: ImportBinding, nameNode: Sy
   const newName = RENAMED_IMPORTS[qualified];
   if (!newName) return undefined;
   const uses: SyntaxNode[] = [];
-  for (const node of model.root.descendants()) {
-    if (node.type !== 'identifier' || node.text !== binding.localName || insideImport(node)) continue;
+  for (const node of model.nodesOfType('identifier')) {
+    if (node.text !== binding.localName || insideImport(node)) continue;
     if (node.fieldName === 'attribute' || (node.fieldName === 'name' && node.parent?.type === 'keyword_argument')) continue;
     const bindings = model.bindingsFor(node);
     if (bindings.length !== 1 || bindings[0]!.statement !== binding.statement) return undefined;
@@ -187,7 +187,7 @@ function checkKeywords(ctx: Context): void {
 /** Calls on Images, on object lookups, and on receivers proven to be Modal Functions, Classes or Apps. */
 function checkCalls(ctx: Context): void {
   const { model } = ctx;
-  for (const node of model.root.descendants()) {
+  for (const node of model.nodesOfType('subscript', 'attribute', 'call')) {
     // `stub["image"]`: Apps no longer hold objects by tag.
     if (node.type === 'subscript' && modalObjectKind(model, node.field('value')) === 'App') {
       flag(ctx, node, 'App[...]', APP_SUBSCRIPT);

@@ -36,8 +36,8 @@ export default defineRule({
     awaitedAio: '`await {receiver}.{method}.aio(...)` raises TypeError: `.{method}.aio()` returns an async generator, which cannot be awaited, so nothing runs. Iterate it with `async for result in ...`{alternative}.',
   },
   check({ model, report }) {
-    for (const statement of model.root.descendants()) {
-      if (statement.type !== 'expression_statement' || statement.namedChildren.length !== 1) continue;
+    for (const statement of model.nodesOfType('expression_statement')) {
+      if (statement.namedChildren.length !== 1) continue;
       let expression = statement.namedChildren[0]!;
       const awaited = expression.type === 'await';
       if (awaited) expression = expression.namedChildren[0]!;

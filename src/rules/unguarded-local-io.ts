@@ -29,8 +29,8 @@ export default defineRule({
   check({ model, report }) {
     if (!model.isModalFile) return;
     let shipsFiles: boolean | undefined;
-    for (const node of model.root.descendants()) {
-      const read = node.type === 'call' ? localRead(model, node) : null;
+    for (const node of model.nodesOfType('call')) {
+      const read = localRead(model, node);
       if (!read || model.guardsOf(node).some((guard) => SAFE_GUARDS.has(guard.kind))) continue;
       if (isHandled(node, read.call.startsWith('subprocess') ? SUBPROCESS_ERRORS : OS_ERRORS) || isConditionalOnMachine(node)) continue;
       if (read.readsFiles && (shipsFiles ??= mayShipLocalFiles(model))) continue;
