@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(ROOT, 'dist/cli/main.js');
+const CLI = path.join(ROOT, 'dist/bundle/main.js');
 const AST_GREP = path.join(ROOT, 'node_modules/.bin/ast-grep');
 const SG_CONFIG = path.join(ROOT, 'bench/ast-grep/sgconfig.yml');
 const PARSE_ONLY = path.join(ROOT, 'bench/parse-only.mjs');
