@@ -68,7 +68,26 @@ async function collectInputs(options: CliOptions, config: ResolvedConfig, io: Io
   return { inputs: found.files.map((file) => ({ path: file })), missing: found.missing, skipped: found.skipped };
 }
 
-function exitCodeFor(report: LintReport, maxWarnings: number | undefined): number {
+/** Why a path named on the command line cannot be linted; a symbolic link says where it leads. */
+function describeMissing(missingPath: string): string {
+  try {
+    if (!fs.lstatSync(missingPath).isSymbolicLink()) return 'no such file or directory';
+    fs.statSync(missingPath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return 'symbolic link loop (too many levels of symbolic links)';
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') return 'no such file or directory';
+    try {
+      return `no such file or directory (broken symbolic link to ${fs.readlinkSync(missingPath)})`;
+    } catch {
+      return 'no such file or directory';
+    }
+  }
+  return 'no such file or directory';
+}
+
+/** The exit code a report earns (before `--exit-zero` and missing paths): 1 for errors, unreadable files or too many warnings. */
+export function exitCodeFor(report: LintReport, maxWarnings: number | undefined): number {
   let errors = 0;
   let warnings = 0;
   for (const file of report.files) {
@@ -129,7 +148,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
 
   const { inputs, missing, skipped } = await collectInputs(options, config, io);
-  for (const missingPath of missing) io.stderr(`modal-lint: ${path.relative(io.cwd, missingPath) || missingPath}: no such file or directory\n`);
+  for (const missingPath of missing) io.stderr(`modal-lint: ${path.relative(io.cwd, missingPath) || missingPath}: ${describeMissing(missingPath)}\n`);
   for (const entry of skipped) io.stderr(`modal-lint: ${path.relative(io.cwd, entry.path) || entry.path}: skipped: ${entry.reason}\n`);
 
   const settings: LintSettings = {

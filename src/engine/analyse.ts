@@ -40,10 +40,21 @@ export async function analyse(request: AnalysisRequest): Promise<AnalysisResult[
   const results: AnalysisResult[] = [];
   for (const filePath of request.paths) {
     const notices: string[] = [];
-    const diagnostics = analyseFile(index, filePath, new Set(request.ignoredByFile[filePath] ?? []), enabled, options, notices);
-    results.push({ path: filePath, diagnostics, notices, definesApp: index.definesApp(filePath), dependencies: index.dependenciesOf(filePath) });
+    try {
+      const diagnostics = analyseFile(index, filePath, new Set(request.ignoredByFile[filePath] ?? []), enabled, options, notices);
+      results.push({ path: filePath, diagnostics, notices, definesApp: index.definesApp(filePath), dependencies: index.dependenciesOf(filePath) });
+    } catch (error) {
+      // Rules are isolated one by one; this catches the rest (parsing, the model, cross-file
+      // resolution), so one file that breaks the analysis never costs the other files' results.
+      notices.push(`internal error while analysing this file: ${error instanceof Error ? error.message : String(error)}; please report it`);
+      results.push({ path: filePath, diagnostics: [], notices, definesApp: false, dependencies: [] });
+    }
     // Keep what other modules may import (its exports), not the whole tree: memory stays flat on big trees.
-    index.release(filePath);
+    try {
+      index.release(filePath);
+    } catch {
+      // Its exports could not be computed: importers see the module as unresolved.
+    }
   }
   return results;
 }
@@ -79,9 +90,25 @@ function analyseFile(
       notices.push(`internal error in rule ${rule.id}: ${error instanceof Error ? error.message : String(error)}; please report it`);
     }
   }
+  reportLayoutError(model.root, enabled, ran, diagnostics);
   const unusedSeverity: Severity | undefined = ignored.has(UNUSED_SUPPRESSION.id) ? undefined : enabled.severities.get(UNUSED_SUPPRESSION.id);
   const reportUnused = unusedSeverity
     ? (comment: SyntaxNode, message: string): Diagnostic => ({ ruleId: UNUSED_SUPPRESSION.id, severity: unusedSeverity, message, range: nodeRange(comment) })
     : null;
   return applySuppressions(diagnostics, readSuppressions(model.root), ran, KNOWN_RULE_IDS, reportUnused);
+}
+
+const SYNTAX_ERROR = 'syntax-error';
+
+/**
+ * tree-sitter accepts some indentation errors that Python rejects (`def f():` with no body, a
+ * statement indented more than its block); the parser records the first of them on the root.
+ * It is reported as a `syntax-error` finding, unless that rule is off or already reported one.
+ */
+function reportLayoutError(root: SyntaxNode, enabled: ReturnType<typeof enabledRules>, ran: ReadonlySet<string>, diagnostics: Diagnostic[]): void {
+  const layoutError = root.layoutError;
+  if (!layoutError || !ran.has(SYNTAX_ERROR) || diagnostics.some((diagnostic) => diagnostic.ruleId === SYNTAX_ERROR)) return;
+  const rule = enabled.rules.find((candidate) => candidate.id === SYNTAX_ERROR)!;
+  const template = Object.values(rule.messages)[0] ?? 'Syntax error: {detail}.';
+  diagnostics.push({ ruleId: SYNTAX_ERROR, severity: enabled.severities.get(SYNTAX_ERROR)!, message: formatMessage(template, { detail: layoutError.detail }), range: nodeRange(layoutError.node) });
 }

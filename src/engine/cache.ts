@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AnalysisResult } from './analyse.js';
+import { KNOWN_RULE_IDS } from './rule-set.js';
 
 export const CACHE_DIR_NAME = '.modal-lint-cache';
 const CACHE_FILE = 'results-v1.json';
@@ -14,6 +15,60 @@ interface Entry {
   /** Each dependency with the hash of its content when the result was computed (null: absent). */
   dependencies: Array<[string, string | null]>;
   usedAt: number;
+}
+
+/** A bigger cache file is not read: it cannot be one modal-lint wrote for a real project. */
+const MAX_CACHE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Creates a file unless something already has its name. `wx` (O_CREAT | O_EXCL) does not follow
+ * symlinks, so a link planted in the cache folder cannot make this write outside it.
+ */
+function createOnce(file: string, text: string): void {
+  try {
+    fs.writeFileSync(file, text, { flag: 'wx' });
+  } catch {
+    // Already there (or a link, or not writable): the tag files are a courtesy.
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const isCount = (value: unknown, min: number): value is number => Number.isSafeInteger(value) && (value as number) >= min;
+
+function isPosition(value: unknown): boolean {
+  return isRecord(value) && isCount(value.line, 1) && isCount(value.column, 1);
+}
+
+function isFix(value: unknown): boolean {
+  if (!isRecord(value) || (value.safety !== 'safe' && value.safety !== 'unsafe') || typeof value.title !== 'string' || !Array.isArray(value.edits)) return false;
+  return value.edits.every((edit) => isRecord(edit) && isCount(edit.start, 0) && isCount(edit.end, 0) && (edit.start as number) <= (edit.end as number) && typeof edit.text === 'string');
+}
+
+function isDiagnostic(value: unknown): boolean {
+  if (!isRecord(value) || typeof value.ruleId !== 'string' || !KNOWN_RULE_IDS.has(value.ruleId)) return false;
+  if (value.severity !== 'error' && value.severity !== 'warning' && value.severity !== 'info') return false;
+  if (typeof value.message !== 'string' || !isRecord(value.range) || !isPosition(value.range.start) || !isPosition(value.range.end)) return false;
+  return value.fix === undefined || isFix(value.fix);
+}
+
+/** A dependency is a Python file named by its absolute path, with the hash of its content (or null: absent). */
+function isDependency(value: unknown): boolean {
+  if (!Array.isArray(value) || value.length !== 2) return false;
+  const [file, hash] = value as unknown[];
+  return typeof file === 'string' && path.isAbsolute(file) && file.endsWith('.py') && !file.includes('\0')
+    && (hash === null || (typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash)));
+}
+
+/** Whether a value read from the cache file has exactly the shape `set` writes. */
+function isEntry(value: unknown): value is Entry {
+  if (!isRecord(value) || !Number.isFinite(value.usedAt) || !Array.isArray(value.dependencies) || !value.dependencies.every(isDependency)) return false;
+  const result = value.result;
+  return isRecord(result) && typeof result.definesApp === 'boolean'
+    && Array.isArray(result.notices) && result.notices.every((notice) => typeof notice === 'string')
+    && Array.isArray(result.diagnostics) && result.diagnostics.every(isDiagnostic);
 }
 
 export function hashText(text: string): string {
@@ -77,9 +132,15 @@ export class ResultCache {
   }
 
   private load(): void {
+    const file = path.join(this.dir, CACHE_FILE);
     try {
-      const data = JSON.parse(fs.readFileSync(path.join(this.dir, CACHE_FILE), 'utf8')) as { entries?: Record<string, Entry> };
-      if (data && typeof data.entries === 'object' && data.entries) this.entries = new Map(Object.entries(data.entries));
+      // Only a regular file: a symlink, FIFO or device in its place could point anywhere or block forever.
+      const stats = fs.lstatSync(file, { throwIfNoEntry: false });
+      if (!stats || !stats.isFile() || stats.size > MAX_CACHE_BYTES) return;
+      const data = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+      if (!isRecord(data) || !isRecord(data.entries)) return;
+      // Entries are checked one by one: a damaged or hand-edited entry is dropped, never trusted.
+      for (const [key, entry] of Object.entries(data.entries)) if (isEntry(entry)) this.entries.set(key, entry);
     } catch {
       // Missing or unreadable cache: start empty.
     }
@@ -135,14 +196,14 @@ export class ResultCache {
     for (const [key, entry] of this.entries) if (now - entry.usedAt > MAX_AGE_MS) this.entries.delete(key);
     try {
       fs.mkdirSync(this.dir, { recursive: true });
-      const tag = path.join(this.dir, 'CACHEDIR.TAG');
-      if (!fs.existsSync(tag)) {
-        fs.writeFileSync(tag, 'Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by modal-lint.\n# For information about cache directory tags see https://bford.info/cachedir/\n');
-      }
-      const ignore = path.join(this.dir, '.gitignore');
-      if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '# Created by modal-lint: the cache never belongs in version control.\n*\n');
+      // `open` refused a symlinked folder; one planted during the run is refused here.
+      const stats = fs.lstatSync(this.dir);
+      if (!stats.isDirectory() || stats.isSymbolicLink()) return;
+      createOnce(path.join(this.dir, 'CACHEDIR.TAG'), 'Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by modal-lint.\n# For information about cache directory tags see https://bford.info/cachedir/\n');
+      createOnce(path.join(this.dir, '.gitignore'), '# Created by modal-lint: the cache never belongs in version control.\n*\n');
       const temporary = path.join(this.dir, `${CACHE_FILE}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
-      fs.writeFileSync(temporary, JSON.stringify({ entries: Object.fromEntries(this.entries) }));
+      fs.writeFileSync(temporary, JSON.stringify({ entries: Object.fromEntries(this.entries) }), { flag: 'wx' });
+      // A rename replaces a symlink planted at CACHE_FILE itself, never the file it points to.
       fs.renameSync(temporary, path.join(this.dir, CACHE_FILE));
     } catch {
       // Read-only checkout, full disk: lint results are unaffected.

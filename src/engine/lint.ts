@@ -18,6 +18,12 @@ export interface SourceInput {
   notices?: string[];
   /** Input already known to be binary (NUL bytes): reported, not linted. */
   binary?: boolean;
+  /**
+   * Lint `text` exactly as given: no leading byte-order mark is dropped. The fix loop needs this,
+   * since its edits are offsets into the very text it passes (which may start with U+FEFF when a
+   * file begins with two byte-order marks).
+   */
+  verbatim?: boolean;
 }
 
 export interface LintSettings extends RuleSelection {
@@ -60,7 +66,7 @@ function readInput(input: SourceInput, root: string): ReadFile {
   if (input.notices && input.notices.length > 0) result.notices = [...input.notices];
   if (input.binary) return { result };
   if (input.text !== undefined) {
-    const text = input.text.replace(/^\uFEFF/, '');
+    const text = input.verbatim ? input.text : input.text.replace(/^\uFEFF/, '');
     result.source = text;
     return { result, text };
   }

@@ -6,6 +6,9 @@ import type { SyntaxNode } from '../parser/syntax.js';
 
 type Exports = Map<string, ModuleExport>;
 
+/** How many modules deep an import is followed to find what a name is (an App, an image). */
+export const MAX_IMPORT_DEPTH = 100;
+
 /**
  * The cross-file view: module-level Apps and images of every analysed file, so that
  * `from .common import app, image` resolves. Modules imported by an analysed file but not
@@ -60,6 +63,9 @@ export class ProjectIndex implements ImportResolver {
     let exports = this.exportsByPath.get(target);
     if (exports === undefined) {
       if (this.building.has(target)) return undefined;
+      // Each module of a chain that re-exports an App is built inside the one importing it. Real
+      // code never chains that far; a generated chain of thousands would overflow the stack.
+      if (this.building.size >= MAX_IMPORT_DEPTH) return undefined;
       const model = this.modelFor(target);
       exports = model ? model.exports() : null;
       this.exportsByPath.set(target, exports);

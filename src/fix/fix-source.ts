@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../diagnostics.js';
+import type { Diagnostic, DiagnosticFix } from '../diagnostics.js';
 import { lint, type LintSettings } from '../engine/lint.js';
 import { getParser, parseWith } from '../parser/parser.js';
 import { applyFixes, eligibleFixes } from './apply.js';
@@ -27,7 +27,7 @@ export async function fixSource(filePath: string, original: string, settings: Li
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
     const fixes = eligibleFixes(diagnostics, unsafe);
     if (fixes.length === 0) break;
-    const result = applyFixes(text, fixes);
+    const result = applyFixes(text, withLineEnding(fixes, lineEnding(original)));
     if (result.applied.length === 0 || result.text === text) break;
     text = result.text;
     fixCount += result.applied.length;
@@ -49,6 +49,18 @@ export async function fixSource(filePath: string, original: string, settings: Li
 }
 
 async function diagnosticsOf(filePath: string, text: string, settings: LintSettings): Promise<Diagnostic[]> {
-  const report = await lint([{ path: filePath, text }], settings);
+  const report = await lint([{ path: filePath, text, verbatim: true }], settings);
   return report.files[0]!.diagnostics;
+}
+
+/** The file's line ending: the first one it uses (`\n` for a file of one line). */
+export function lineEnding(text: string): '\n' | '\r\n' | '\r' {
+  const match = /\r\n|\r|\n/.exec(text);
+  return (match?.[0] as '\n' | '\r\n' | '\r' | undefined) ?? '\n';
+}
+
+/** Rules write `\n` in the text they insert; in a CRLF (or CR) file it becomes that file's line ending. */
+function withLineEnding(fixes: DiagnosticFix[], eol: string): DiagnosticFix[] {
+  if (eol === '\n') return fixes;
+  return fixes.map((fix) => ({ ...fix, edits: fix.edits.map((edit) => ({ ...edit, text: edit.text.replace(/\r\n|\r|\n/g, eol) })) }));
 }

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Language, Parser, type TreeCursor } from 'web-tree-sitter';
+import { findLayoutError } from './layout.js';
 import { SyntaxNode } from './syntax.js';
 
 /** Names and namedness of node types and fields, read once from the grammar. */
@@ -61,24 +62,44 @@ function rowOf(starts: number[], offset: number): number {
 }
 
 /**
+ * Python reads source with universal newlines: `\r\n`, `\n` and a lone `\r` all end a line.
+ * tree-sitter only knows `\n` (a lone `\r` is whitespace to it, so a classic-Mac file is one
+ * long line that does not parse). A lone `\r` becomes `\n`, one UTF-16 unit for another, so
+ * every offset still points at the same character of the original text.
+ */
+export function normalizeLineBreaks(source: string): string {
+  return source.includes('\r') ? source.replace(/\r(?!\n)/g, '\n') : source;
+}
+
+/**
  * Parses Python source into a plain JavaScript tree. Copying the tree out of WASM once is
  * cheaper than crossing the WASM boundary on every property read, and lets the WASM tree be
  * freed at once. Each node costs four cursor reads; rows and columns are computed here from
  * the offsets. The copy is iterative, so 10,000-deep nesting cannot overflow the stack.
+ *
+ * Nodes see the text with lone `\r` turned into `\n` (same offsets), so rows count every line
+ * break Python counts. Indentation errors tree-sitter lets through are found afterwards: the
+ * root's `layoutError` holds the first, and `hasError` is set for them too.
  */
-export function parseWith(parser: Parser, source: string): SyntaxNode {
+export function parseWith(parser: Parser, original: string): SyntaxNode {
   const tables = tablesByParser.get(parser);
   if (!tables) throw new Error('parser was not created by getParser()');
+  const source = normalizeLineBreaks(original);
   const tree = parser.parse(source);
   if (!tree) throw new Error('tree-sitter returned no tree');
+  let root: SyntaxNode;
   try {
     const hasError = tree.rootNode.hasError;
-    const root = copyTree(tree.walk(), source, tables, hasError);
+    root = copyTree(tree.walk(), source, tables, hasError);
     root.hasError = hasError;
-    return root;
   } finally {
     tree.delete();
   }
+  if (!root.hasError) {
+    root.layoutError = findLayoutError(root);
+    if (root.layoutError) root.hasError = true;
+  }
+  return root;
 }
 
 export async function parsePython(source: string): Promise<SyntaxNode> {
@@ -109,7 +130,16 @@ function copyTree(cursor: TreeCursor, source: string, tables: GrammarTables, has
     if (hasError && cursor.nodeIsMissing) node.isMissing = true;
     return node;
   };
-  const root = copyNode(null);
+  // When its error recovery gives up, tree-sitter returns an ERROR node as the root. The root is
+  // always a `module` here (scope lookups climb to it), so such an ERROR becomes its only child.
+  let top: SyntaxNode | null = null;
+  if (cursor.nodeTypeId === ERROR_TYPE_ID || tables.typeNames[cursor.nodeTypeId] !== 'module') {
+    const endRow = rowOf(starts, source.length);
+    top = new SyntaxNode('module', null, true, 0, source.length, 0, 0, endRow, source.length - starts[endRow]!, null);
+    top.source = source;
+  }
+  const root = copyNode(top);
+  top?.children.push(root);
   let current = root;
   for (;;) {
     if (cursor.gotoFirstChild()) {
@@ -128,7 +158,7 @@ function copyTree(cursor: TreeCursor, source: string, tables: GrammarTables, has
       }
       if (!cursor.gotoParent()) {
         cursor.delete();
-        return root;
+        return top ?? root;
       }
       current = current.parent!;
     }

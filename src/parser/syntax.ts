@@ -2,8 +2,10 @@
 export class SyntaxNode {
   readonly children: SyntaxNode[] = [];
   isMissing = false;
-  /** Set on the root: the tree holds ERROR or MISSING nodes. */
+  /** Set on the root: the tree holds ERROR or MISSING nodes, or an indentation error (`layoutError`). */
   hasError = false;
+  /** Set on the root: the first indentation error that tree-sitter accepted but Python rejects. */
+  layoutError: { node: SyntaxNode; detail: string } | null = null;
   /** The whole source text; shared by every node of a tree. */
   source = '';
 

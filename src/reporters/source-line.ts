@@ -12,9 +12,12 @@ export interface DisplayLine {
   cellAt: number[];
 }
 
-/** Splits source text into lines, accepting both `\n` and `\r\n` endings. */
+/**
+ * Splits source text into lines at `\r\n`, `\n` and a lone `\r`: the line breaks Python reads
+ * (universal newlines), and the ones the parser counts rows at.
+ */
 export function splitSourceLines(source: string): string[] {
-  return source.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
+  return source.split(/\r\n|\r|\n/);
 }
 
 export function layoutLine(line: string): DisplayLine {
