@@ -110,9 +110,13 @@ export async function lint(inputs: SourceInput[], settings: LintSettings): Promi
   // Second round: files that never name modal but register functions on an App defined in
   // another module (of this run, or on disk next to them).
   const appModules = new Set(results.filter((result) => result.definesApp).map((result) => result.path));
+  // One resolver for the pass, so probed paths are stat'ed once however many files import them.
+  const resolver = new ProjectIndex(settings.root, (p) => texts.get(p), () => {
+    throw new Error('resolution only');
+  });
   const secondRound = files
     .filter((file) => file.text !== undefined && !mentionsModal(file.text) && REGISTRATION_CALL.test(file.text))
-    .filter((file) => importsAppModule(file.result.path, file.text!, appModules, texts, settings.root))
+    .filter((file) => importsAppModule(file.result.path, file.text!, appModules, texts, resolver))
     .map((file) => file.result.path);
   if (secondRound.length > 0) results.push(...(await analyseWithCache(secondRound, texts, settings)));
 
@@ -132,10 +136,7 @@ export async function lint(inputs: SourceInput[], settings: LintSettings): Promi
   };
 }
 
-function importsAppModule(filePath: string, text: string, appModules: ReadonlySet<string>, texts: ReadonlyMap<string, string>, root: string): boolean {
-  const resolver = new ProjectIndex(root, (p) => texts.get(p), () => {
-    throw new Error('resolution only');
-  });
+function importsAppModule(filePath: string, text: string, appModules: ReadonlySet<string>, texts: ReadonlyMap<string, string>, resolver: ProjectIndex): boolean {
   for (const match of text.matchAll(IMPORT_LINE)) {
     const level = match[1]?.length ?? 0;
     const module = match[2] ?? match[3] ?? '';
