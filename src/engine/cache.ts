@@ -54,11 +54,11 @@ function isDiagnostic(value: unknown): boolean {
   return value.fix === undefined || isFix(value.fix);
 }
 
-/** A dependency is a Python file named by its absolute path, with the hash of its content (or null: absent). */
+/** A dependency is a file (a module, a requirements or lock file) named by its absolute path, with the hash of its content (or null: absent). */
 function isDependency(value: unknown): boolean {
   if (!Array.isArray(value) || value.length !== 2) return false;
   const [file, hash] = value as unknown[];
-  return typeof file === 'string' && path.isAbsolute(file) && file.endsWith('.py') && !file.includes('\0')
+  return typeof file === 'string' && path.isAbsolute(file) && !file.includes('\0')
     && (hash === null || (typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash)));
 }
 
@@ -150,7 +150,7 @@ export class ResultCache {
     return hashText(`${this.settingsKey}\0${filePath}\0${[...ignored].sort().join(',')}\0${hashText(text)}`);
   }
 
-  /** Hash of a file's current content, or null when it does not exist (memoised for the run). */
+  /** Hash of a file's current content (a fixed hash for a folder), or null when it does not exist (memoised for the run). */
   private currentHash(filePath: string, knownTexts: ReadonlyMap<string, string>): string | null {
     if (this.hashes.has(filePath)) return this.hashes.get(filePath)!;
     let hash: string | null = null;
@@ -158,7 +158,9 @@ export class ResultCache {
     if (known !== undefined) hash = hashText(known);
     else {
       try {
-        if (fs.statSync(filePath).isFile()) hash = hashText(fs.readFileSync(filePath, 'utf8'));
+        const stat = fs.statSync(filePath);
+        if (stat.isFile()) hash = hashText(fs.readFileSync(filePath, 'utf8'));
+        else if (stat.isDirectory()) hash = hashText('\0directory');
       } catch {
         hash = null;
       }

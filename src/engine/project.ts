@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportBinding } from '../model/imports.js';
-import { ModalModel, type ImportResolver, type ModuleExport } from '../model/model.js';
+import { ModalModel, type ImportResolver, type ModuleExport, type ModuleSummary } from '../model/model.js';
+import { moduleSummaryOf } from '../model/run-where.js';
 import type { SyntaxNode } from '../parser/syntax.js';
 
 type Exports = Map<string, ModuleExport>;
@@ -22,9 +23,12 @@ export class ProjectIndex implements ImportResolver {
   private readonly fileExists = new Map<string, boolean>();
   /** Files each module's resolution looked at (found or not): what a cached result depends on. */
   private readonly consulted = new Map<string, Set<string>>();
+  private readonly summaries = new Map<string, ModuleSummary | null>();
+  private readonly texts = new Map<string, string | undefined>();
+  private readonly directories = new Map<string, boolean>();
 
   constructor(
-    private readonly root: string,
+    readonly root: string,
     /** Source of a file of the run, if it was read; otherwise the index reads the file itself. */
     private readonly sourceOf: (filePath: string) => string | undefined,
     private readonly parse: (source: string) => SyntaxNode,
@@ -46,12 +50,15 @@ export class ProjectIndex implements ImportResolver {
     }
   }
 
-  /** Drops a file's model once it is analysed; its exports stay available to importers. */
+  get projectRoot(): string {
+    return this.root;
+  }
+
+  /** Drops a file's model once it is analysed; its exports and import summary stay available to importers. */
   release(filePath: string): void {
-    if (!this.exportsByPath.has(filePath)) {
-      const model = this.models.get(filePath);
-      this.exportsByPath.set(filePath, model ? model.exports() : null);
-    }
+    const model = this.models.get(filePath);
+    if (!this.exportsByPath.has(filePath)) this.exportsByPath.set(filePath, model ? model.exports() : null);
+    if (!this.summaries.has(filePath)) this.summaries.set(filePath, model ? moduleSummaryOf(model) : null);
     this.models.delete(filePath);
     this.released.add(filePath);
   }
@@ -72,6 +79,43 @@ export class ProjectIndex implements ImportResolver {
     }
     if (!exports) return undefined;
     return exports.get(binding.importedName) ?? { kind: 'other' };
+  }
+
+  moduleSummary(filePath: string): ModuleSummary | undefined {
+    let summary = this.summaries.get(filePath);
+    if (summary === undefined) {
+      if (this.building.has(filePath) || this.building.size >= MAX_IMPORT_DEPTH) return undefined;
+      const model = this.modelFor(filePath);
+      summary = model ? moduleSummaryOf(model) : null;
+      this.summaries.set(filePath, summary);
+    }
+    return summary ?? undefined;
+  }
+
+  readText(fromPath: string, absolutePath: string): string | undefined {
+    this.consult(fromPath, absolutePath);
+    if (!this.texts.has(absolutePath)) this.texts.set(absolutePath, this.sourceOf(absolutePath) ?? readIfSmall(absolutePath));
+    return this.texts.get(absolutePath);
+  }
+
+  isDirectory(fromPath: string, absolutePath: string): boolean {
+    this.consult(fromPath, absolutePath);
+    let known = this.directories.get(absolutePath);
+    if (known === undefined) {
+      try {
+        known = fs.statSync(absolutePath).isDirectory();
+      } catch {
+        known = false;
+      }
+      this.directories.set(absolutePath, known);
+    }
+    return known;
+  }
+
+  private consult(fromPath: string, file: string): void {
+    let consulted = this.consulted.get(fromPath);
+    if (!consulted) this.consulted.set(fromPath, (consulted = new Set()));
+    consulted.add(file);
   }
 
   /** Finds the file of an imported module: relative to the importer, or in its folder and the folders above it within the root. */

@@ -12,6 +12,8 @@ export type ExportKind = 'app' | 'image' | 'other';
 export interface ModuleExport {
   kind: ExportKind;
   image?: ImageChain;
+  /** For an App: its `image=` chain, `'default'` when it names none, null when it cannot be read. */
+  appImage?: ImageChain | 'default' | null;
   /** A function, class or web app of that module: cloudpickle stores it as a reference to the module. */
   byReference?: boolean;
 }
@@ -22,6 +24,31 @@ export interface ImportResolver {
   exportOf(fromPath: string, binding: ImportBinding): ModuleExport | undefined;
   /** The project file a module name refers to, if any. */
   resolveModule?(fromPath: string, binding: Pick<ImportBinding, 'module' | 'level'>): string | null;
+  /** The folder the run treats as the project root. */
+  readonly projectRoot?: string;
+  /** A project file's text (requirements, `pyproject.toml`, lock files), read once per run; undefined when absent. */
+  readText?(fromPath: string, absolutePath: string): string | undefined;
+  /** True when a directory exists (recorded as something the analysis of `fromPath` depends on). */
+  isDirectory?(fromPath: string, absolutePath: string): boolean;
+  /** The module-level imports of a project module that run when it is imported (see `ModuleSummary`). */
+  moduleSummary?(filePath: string): ModuleSummary | undefined;
+}
+
+/** One import a module runs at its top level, outside any guard that keeps it from running locally. */
+export interface SummaryImport {
+  module: string;
+  level: number;
+  /** For `from M import a, b`: the names (they may be submodules). */
+  importedNames: string[];
+  /** 1-based line of the import statement. */
+  line: number;
+}
+
+/** What other modules need to know about a module's import-time behaviour, kept after its tree is released. */
+export interface ModuleSummary {
+  imports: SummaryImport[];
+  /** The module defines an App or registers functions. */
+  registers: boolean;
 }
 
 export const NO_PROJECT: ImportResolver = { exportOf: () => undefined };
@@ -154,7 +181,7 @@ export class ModalModel {
   constructor(
     readonly path: string,
     readonly root: SyntaxNode,
-    private readonly project: ImportResolver = NO_PROJECT,
+    readonly project: ImportResolver = NO_PROJECT,
   ) {
     this.moduleBindings = scopeBindings(root);
     this.scopeTables.set(root, this.moduleBindings);
@@ -649,12 +676,22 @@ export class ModalModel {
     return null;
   }
 
+  /** The image an App created in this module names: its chain, `'default'` for none, null when unreadable. */
+  private appImageOf(variable: string): ImageChain | 'default' | null {
+    const app = this.apps.find((candidate) => candidate.variable === variable);
+    if (!app || app.constructor === 'lookup') return null;
+    const args = callArguments(app.call);
+    const image = args.keywords.get('image');
+    if (image) return this.imageChainOf(image);
+    return args.hasSplat ? null : 'default';
+  }
+
   /** Module-level names bound to Apps and to images: what other modules may import. */
   exports(): Map<string, ModuleExport> {
     const result = new Map<string, ModuleExport>();
     for (const [name, bindings] of this.moduleBindings) {
       const last = bindings.at(-1)!;
-      if (this.appKeys.has(name)) result.set(name, { kind: 'app' });
+      if (this.appKeys.has(name)) result.set(name, { kind: 'app', appImage: this.appImageOf(name) });
       else if (last.kind === 'assign' && last.value) {
         const image = this.imageChainOf(last.value);
         result.set(name, image ? { kind: 'image', image } : { kind: 'other' });

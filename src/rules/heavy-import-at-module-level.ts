@@ -1,4 +1,7 @@
+import path from 'node:path';
 import type { SyntaxNode } from '../parser/syntax.js';
+import type { ModalModel } from '../model/model.js';
+import { importedFiles, isEntryModule, moduleSummaryOf, NOT_RUN_LOCALLY } from '../model/run-where.js';
 import { defineRule } from './types.js';
 
 export const DEFAULT_HEAVY_PACKAGES = [
@@ -8,8 +11,41 @@ export const DEFAULT_HEAVY_PACKAGES = [
   'datasets', 'librosa', 'whisper', 'unsloth',
 ];
 
-/** Guards that keep an import from running on the machine that runs `modal deploy`. */
-const SAFE_GUARDS = new Set(['container', 'image-imports', 'try-import', 'type-checking', 'main', 'function']);
+/**
+ * The shortest chain of module-level imports from a project module to a heavy package, through
+ * further project modules (each visited once, so cycles end). Modules that define an App or
+ * register functions are not entered: `modal deploy` imports them as entries, and they get their
+ * own findings.
+ */
+function heavyChain(model: ModalModel, start: string, heavy: ReadonlySet<string>): { chain: string[]; package: string } | null {
+  const project = model.project;
+  const base = path.dirname(model.path);
+  const label = (file: string): string => path.relative(base, file) || path.basename(file);
+  const visited = new Set<string>([model.path, start]);
+  let frontier: Array<{ file: string; chain: string[] }> = [{ file: start, chain: [] }];
+  while (frontier.length > 0) {
+    const next: Array<{ file: string; chain: string[] }> = [];
+    for (const { file, chain } of frontier) {
+      const summary = project.moduleSummary?.(file);
+      if (!summary || summary.registers) continue;
+      for (const entry of summary.imports) {
+        const top = entry.module.split('.')[0]!;
+        if (entry.level === 0 && heavy.has(top)) return { chain: [...chain, `${label(file)}:${entry.line} imports ${entry.module}`], package: top };
+      }
+      for (const entry of summary.imports) {
+        const resolve = (module: string, level: number): string | null => project.resolveModule?.(file, { module, level }) ?? null;
+        for (const imported of importedFiles(resolve, entry)) {
+          if (visited.has(imported)) continue;
+          visited.add(imported);
+          const name = `${'.'.repeat(entry.level)}${entry.module}`;
+          next.push({ file: imported, chain: [...chain, `${label(file)}:${entry.line} imports ${name}`] });
+        }
+      }
+    }
+    frontier = next;
+  }
+  return null;
+}
 
 export default defineRule({
   id: 'heavy-import-at-module-level',
@@ -19,7 +55,7 @@ export default defineRule({
   tags: ['imports', 'deploy'],
   summary: 'Heavy ML package imported at module level of a Modal file.',
   docs: {
-    what: 'Flags a module-level import of a heavy ML package (torch, transformers, vllm, ... and their submodules) in a module that uses Modal, unless it sits inside `with image.imports():`, `if not modal.is_local():`, `try: ... except ImportError:`, `if TYPE_CHECKING:` or `if __name__ == "__main__":`. Helper modules that never touch Modal are not checked.',
+    what: 'Flags a module-level import of a heavy ML package (torch, transformers, vllm, ... and their submodules) in a module that `modal run` / `modal deploy` import as an entry point (one that defines an App or registers functions), unless it sits inside `with image.imports():`, `if not modal.is_local():`, `try: ... except ImportError:`, `if TYPE_CHECKING:` or `if __name__ == "__main__":`. A module-level import of a project module that imports a heavy package in turn (through further project modules) is reported once, at the import in the entry module, naming the chain. Client scripts that only look up deployed objects are not checked.',
     why: '`modal run` and `modal deploy` import the module on your machine to find the App. A top-level `import torch` then needs torch installed locally (gigabytes, and often impossible on a laptop without CUDA), slows every deploy, and fails with ModuleNotFoundError where the package lives only in the container image.',
     example: 'import modal\nimport torch\n\nimage = modal.Image.debian_slim().uv_pip_install("torch")\napp = modal.App("ml-trainer", image=image)\n\n@app.function(gpu="A10G")\ndef train():\n    model = torch.nn.Linear(4, 4)',
     useInstead: 'import modal\n\nimage = modal.Image.debian_slim().uv_pip_install("torch")\napp = modal.App("ml-trainer", image=image)\n\nwith image.imports():\n    import torch\n\n@app.function(gpu="A10G")\ndef train():\n    model = torch.nn.Linear(4, 4)',
@@ -31,17 +67,34 @@ export default defineRule({
   },
   messages: {
     heavyImport: '`{module}` is imported at module level; `modal deploy` imports this file locally, where {package} may not be installed. Import it inside the function or under `with image.imports():`.',
+    heavyImportThrough: '`{module}` is imported at module level and imports {package} in turn ({chain}); `modal deploy` imports this file locally, where {package} may not be installed. Import `{module}` inside the function or under `with image.imports():`.',
   },
   check({ model, options, report }) {
-    if (!model.isModalFile) return;
+    if (!isEntryModule(model)) return;
     const heavy = new Set([...(options.packages as string[]), ...(options['extend-packages'] as string[])]);
     const reported = new Set<SyntaxNode>();
     for (const binding of model.imports) {
       const top = binding.module.split('.')[0]!;
       if (binding.level !== 0 || !heavy.has(top) || reported.has(binding.moduleNode)) continue;
-      if (model.guardsOf(binding.statement).some((guard) => SAFE_GUARDS.has(guard.kind))) continue;
+      if (model.guardsOf(binding.statement).some((guard) => NOT_RUN_LOCALLY.has(guard.kind))) continue;
       reported.add(binding.moduleNode);
       report(binding.moduleNode, 'heavyImport', { module: binding.module, package: top });
+    }
+    if (!model.project.moduleSummary) return;
+    const summary = moduleSummaryOf(model);
+    for (const entry of summary.imports) {
+      if (entry.level === 0 && heavy.has(entry.module.split('.')[0]!)) continue;
+      const files = importedFiles((module, level) => model.moduleFileOf({ module, level }), entry);
+      for (const file of files) {
+        const found = heavyChain(model, file, heavy);
+        if (!found) continue;
+        const binding = model.imports.find((candidate) => candidate.statement.startRow + 1 === entry.line && candidate.module === entry.module && candidate.level === entry.level);
+        if (!binding || reported.has(binding.moduleNode)) break;
+        reported.add(binding.moduleNode);
+        const name = `${'.'.repeat(entry.level)}${entry.module}`;
+        report(binding.moduleNode, 'heavyImportThrough', { module: name || entry.importedNames.join(', '), package: found.package, chain: found.chain.join(', ') });
+        break;
+      }
     }
   },
 });

@@ -25,11 +25,15 @@ import removedApi from './removed-api.js';
 import deprecatedApi from './deprecated-api.js';
 import hardcodedSecret from './hardcoded-secret.js';
 import syntaxError from './syntax-error.js';
+import missingImagePackage from './missing-image-package.js';
+import localModuleNotInImage from './local-module-not-in-image.js';
 
 /** Every rule that reads the Modal model, in the order of the rule table. */
 export const RULES: readonly Rule[] = [
   isLocalSecretsMismatch,
   heavyImportAtModuleLevel,
+  missingImagePackage,
+  localModuleNotInImage,
   missingHealthRoute,
   kebabCaseName,
   appMissingName,

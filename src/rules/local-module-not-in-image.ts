@@ -1,0 +1,64 @@
+import path from 'node:path';
+import type { Registration } from '../model/model.js';
+import { STDLIB_MODULES } from '../model/packages/stdlib-modules.js';
+import {
+  changesSysPath, containerImports, entryLayout, imageContents, imageProvides, localModulePath, registrationsAt,
+} from '../model/run-where.js';
+import { defineRule } from './types.js';
+
+function registrationName(registration: Registration): string {
+  return registration.target?.field('name')?.text ?? registration.appNode.text;
+}
+
+function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+export default defineRule({
+  id: 'local-module-not-in-image',
+  category: 'correctness',
+  defaultSeverity: 'error',
+  precision: 'high',
+  tags: ['imports', 'image', 'container'],
+  summary: 'A local module imported in the container is never shipped to it.',
+  docs: {
+    what: 'Reports an import of a module of the project (a file or folder beside the Modal file, or beside its top-level package) that runs in the container, in a registered function or class or at module level of the Modal file, when nothing ships that module: it is not part of what Modal ships on its own (the Modal file, or its whole top-level package under `modal run -m`), and no image step adds it (`add_local_python_source`, `add_local_dir` or `add_local_file` into `/root`). Silent when an image step cannot be read, or could ship it (a Dockerfile, a copy into `/root`, `pip install .`, `uv_sync`), and when the module changes `sys.path`.',
+    why: 'Since Modal 1.0 a container no longer receives the local packages an App imports (modal-client CHANGELOG, 1.0.0). `modal run app.py` imports the file as a script and ships that one file, even inside a folder with `__init__.py`; `modal run -m pkg.app` ships the top-level package (`_utils/function_utils.py`, `cli/import_refs.py`). Any other local module is a ModuleNotFoundError in the container, while the same code works locally.',
+    example: 'import modal\n\napp = modal.App("report-builder")\n\n@app.function()\ndef summarise():\n    from formatting import as_table  # formatting.py sits beside this file\n    return as_table([1, 2])',
+    useInstead: 'import modal\n\nimage = modal.Image.debian_slim().add_local_python_source("formatting")\napp = modal.App("report-builder", image=image)\n\n@app.function()\ndef summarise():\n    from formatting import as_table\n    return as_table([1, 2])',
+    link: 'https://modal.com/docs/guide/images#add-local-files-with-add_local_dir-and-add_local_file',
+  },
+  messages: {
+    notShipped: '`{module}` is a local module (`{file}`), but the container of `{function}` does not receive it: Modal ships only {shipped}. Add it to the image with `.add_local_python_source("{top}")`.',
+  },
+  check({ model, report }) {
+    if (model.registrations.length === 0 || changesSysPath(model)) return;
+    const entries = containerImports(model).filter((entry) => entry.level === 0);
+    if (entries.length === 0) return;
+    const layout = entryLayout(model);
+    for (const entry of entries) {
+      const top = entry.module.split('.')[0]!;
+      if (STDLIB_MODULES.has(top) || top === 'modal') continue;
+      const local = localModulePath(model, layout.searchRoot, top);
+      if (!local || local === model.path) continue;
+      if (layout.packageDir && isInside(local, layout.packageDir)) continue;
+      // A module that registers functions of its own is an entry of the App too: leave it alone.
+      const moduleFile = local.endsWith('.py') ? local : path.join(local, '__init__.py');
+      if (model.project.moduleSummary?.(moduleFile)?.registers) continue;
+      for (const { registration, image } of registrationsAt(model, entry)) {
+        if (image.kind === 'unknown') continue;
+        const contents = imageContents(model, image);
+        if (contents.opaque || contents.localOpaque || contents.localModules.has(top) || imageProvides(contents, top) === 'yes') continue;
+        report(entry.moduleNode, 'notShipped', {
+          module: entry.module,
+          file: path.relative(path.dirname(model.path), local) || path.basename(local),
+          function: registrationName(registration),
+          shipped: layout.mode === 'package' ? `the package \`${path.basename(layout.packageDir!)}\`` : `this file (\`${path.basename(model.path)}\`)`,
+          top,
+        });
+        break;
+      }
+    }
+  },
+});
