@@ -41,6 +41,21 @@ export function packageSettings(options: Readonly<Record<string, unknown>>): Pac
   return settings;
 }
 
+const OLDER_BUILDER = '2024.04';
+const olderSettings = new WeakMap<PackageSettings, PackageSettings>();
+
+/**
+ * Image builder 2024.04 and earlier installed FastAPI, pydantic and more in every image (modal-client
+ * commit af184daa8 removed them from 2024.10's container requirements): a finding that depends on
+ * the builder version says so.
+ */
+function builderNote(contents: ReturnType<typeof imageContents>, top: string, settings: PackageSettings): string {
+  if (settings.builderVersion <= OLDER_BUILDER) return '';
+  let older = olderSettings.get(settings);
+  if (!older) olderSettings.set(settings, (older = { ...settings, builderVersion: OLDER_BUILDER }));
+  return imageProvides(contents, top, older) === 'yes' ? ` (with image builder ${settings.builderVersion}; ${OLDER_BUILDER} and earlier installed it in every image)` : '';
+}
+
 /** A registration's name as a finding gives it: the function or class name. */
 function registrationName(registration: Registration): string {
   return registration.target?.field('name')?.text ?? registration.appNode.text;
@@ -70,8 +85,8 @@ export default defineRule({
     'package-dependencies': { type: 'string[]', description: 'More dependency facts, as `distribution=dependency,dependency` (an empty list after `=` for none).', default: [] },
   },
   messages: {
-    missing: '`{module}` is imported {where}, but {image} does not install it: `{function}` fails with ModuleNotFoundError in the container. Add it to the image, for example `.uv_pip_install("{distribution}")`.',
-    missingFastapi: '`@modal.{decorator}` needs FastAPI in the container, and {image} does not install it: Modal raises when `{function}` starts. Add `.uv_pip_install("fastapi[standard]")`.',
+    missing: '`{module}` is imported {where}, but {image} does not install it{note}: `{function}` fails with ModuleNotFoundError in the container. Add it to the image, for example `.uv_pip_install("{distribution}")`.',
+    missingFastapi: '`@modal.{decorator}` needs FastAPI in the container, and {image} does not install it{note}: Modal raises when `{function}` starts. Add `.uv_pip_install("fastapi[standard]")`.',
   },
   check({ model, options, report }) {
     if (model.registrations.length === 0) return;
@@ -83,8 +98,10 @@ export default defineRule({
       if (sysPath || isProjectModule(model, top)) continue;
       for (const { registration, image } of registrationsAt(model, entry)) {
         if (image.kind === 'unknown') continue;
-        if (imageProvides(imageContents(model, image), top, settings) !== 'no') continue;
+        const contents = imageContents(model, image);
+        if (imageProvides(contents, top, settings) !== 'no') continue;
         report(entry.moduleNode, 'missing', {
+          note: builderNote(contents, top, settings),
           module: entry.module,
           where: entry.where === 'module' ? 'at module level, which every container of this file runs' : `in \`${registrationName(registration)}\``,
           image: imageLabel(image),
@@ -100,9 +117,10 @@ export default defineRule({
       const registration = model.registrationOf(fn);
       if (!decorator || !registration || reported.has(decorator.decorator)) continue;
       const image = imageSourceOf(model, registration);
-      if (image.kind === 'unknown' || imageProvides(imageContents(model, image), 'fastapi', settings) !== 'no') continue;
+      const contents = imageContents(model, image);
+      if (image.kind === 'unknown' || imageProvides(contents, 'fastapi', settings) !== 'no') continue;
       reported.add(decorator.decorator);
-      report(decorator.decorator, 'missingFastapi', { decorator: decorator.name, image: imageLabel(image), function: fn.name });
+      report(decorator.decorator, 'missingFastapi', { note: builderNote(contents, 'fastapi', settings), decorator: decorator.name, image: imageLabel(image), function: fn.name });
     }
   },
 });
