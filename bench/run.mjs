@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Benchmark: modal-lint against its baselines, measured in one run, alternating commands.
-// Usage: npm run bench [-- --reps N] [extra-dir ...]
+// Usage: npm run bench [-- --reps N] [--baseline CHECKOUT] [extra-dir ...]
+// --baseline names another built checkout of modal-lint (its dist/bundle/main.js): its cold runs are
+// measured in the same run, alternating with this one, and printed as a ratio.
 // Trees are built at run time under the system temp folder; nothing is written to the repository.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,6 +19,9 @@ const PARSE_ONLY = path.join(ROOT, 'bench/parse-only.mjs');
 const args = process.argv.slice(2);
 const repsIndex = args.indexOf('--reps');
 const REPS = repsIndex >= 0 ? Number(args.splice(repsIndex, 2)[1]) : 5;
+const baselineIndex = args.indexOf('--baseline');
+const BASELINE_CLI = baselineIndex >= 0 ? path.join(path.resolve(args.splice(baselineIndex, 2)[1]), 'dist/bundle/main.js') : null;
+if (BASELINE_CLI && !fs.existsSync(BASELINE_CLI)) throw new Error(`${BASELINE_CLI} is missing: build the baseline checkout first`);
 const extraDirs = args.map((dir) => path.resolve(dir));
 
 if (!fs.existsSync(CLI)) throw new Error('dist/ is missing: run `npm run build` first');
@@ -116,6 +121,7 @@ function commandsFor(tree) {
     'modal-lint warm': () => timeCommand(process.execPath, [CLI, '--format', 'concise', '--exit-zero', '.'], { cwd: tree.dir }),
     'parse-only (1 thread)': () => timeCommand(process.execPath, [PARSE_ONLY, tree.dir]),
     'ast-grep scan': () => timeCommand(AST_GREP, ['scan', '-c', SG_CONFIG, tree.dir]),
+    ...(BASELINE_CLI ? { 'baseline cold': () => timeCommand(process.execPath, [BASELINE_CLI, '--no-cache', '--format', 'concise', '--exit-zero', '.'], { cwd: tree.dir }) } : {}),
   };
 }
 
@@ -171,6 +177,10 @@ const targets = [
   ['modal-only warm / ast-grep', ratio(get('modal-only', 'modal-lint warm'), get('modal-only', 'ast-grep scan')), 0.3],
   ['single file / node -e 0', ratio(get('-', 'single file via stdin'), get('-', 'node -e 0')), 2.5],
 ];
+if (BASELINE_CLI) {
+  console.log(`\nAgainst the baseline ${path.dirname(path.dirname(path.dirname(BASELINE_CLI)))}:`);
+  for (const tree of trees) console.log(`- ${tree.name} cold / baseline cold: ${ratio(get(tree.name, 'modal-lint cold'), get(tree.name, 'baseline cold')).toFixed(2)}x`);
+}
 console.log('\n| ratio | measured | target | |');
 console.log('|---|---|---|---|');
 for (const [name, value, target] of targets) console.log(`| ${name} | ${value.toFixed(2)}x | <= ${target}x | ${value <= target ? 'met' : 'MISSED'} |`);
