@@ -65,6 +65,20 @@ describe('result cache', () => {
     expect(await run(dir)).toEqual(['worker.py:4:min-containers-with-gpu:warning']);
   });
 
+  it('invalidates a result when a requirements file it read changes, and when a helper module gains a heavy import', async () => {
+    const dir = project({
+      'app.py': 'import modal\nimport helpers\nimage = modal.Image.debian_slim().pip_install_from_requirements("requirements.txt")\napp = modal.App("reqs", image=image)\n\n@app.function()\ndef run():\n    import yaml\n',
+      'helpers.py': 'VALUE = 1\n',
+      'requirements.txt': 'numpy\n',
+    });
+    const only = (findings: string[]) => findings.filter((finding) => !finding.includes('local-module-not-in-image'));
+    expect(only(await run(dir))).toEqual(['app.py:8:missing-image-package:error']);
+    fs.writeFileSync(path.join(dir, 'requirements.txt'), 'numpy\npyyaml\n');
+    expect(only(await run(dir))).toEqual([]);
+    fs.writeFileSync(path.join(dir, 'helpers.py'), 'import torch\n');
+    expect(only(await run(dir))).toEqual(['app.py:2:heavy-import-at-module-level:error']);
+  });
+
   it('refuses a cache folder that is a symlink', () => {
     const dir = project({});
     const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'modal-lint-elsewhere-'));

@@ -192,3 +192,18 @@ describe('what runs where', () => {
     expect(entryLayout(index.modelFor(path.join(dir, 'pkg/script.py'))!).mode).toBe('script');
   });
 });
+
+describe('package settings from config', () => {
+  it('extends the tables with import names and dependencies, and names a builder version', async () => {
+    const { packageSettings } = await import('../src/rules/missing-image-package.js');
+    const { model } = modelIn({ 'app.py': 'import modal\napp = modal.App("a", image=modal.Image.debian_slim().uv_pip_install("acme-sdk"))\n@app.function()\ndef f(): pass\n' });
+    const contents = imageContents(model, imageSourceOf(model, model.registrations[0]!));
+    expect(imageProvides(contents, 'acme')).toBe('unknown');
+    const extended = packageSettings({ 'import-names': ['Acme_SDK=acme'], 'package-dependencies': ['acme-sdk=pyyaml'] });
+    expect([imageProvides(contents, 'acme', extended), imageProvides(contents, 'yaml', extended), imageProvides(contents, 'pandas', extended)]).toEqual(['yes', 'yes', 'no']);
+    const namesOnly = packageSettings({ 'import-names': ['acme-sdk=acme'] });
+    expect([imageProvides(contents, 'acme', namesOnly), imageProvides(contents, 'pandas', namesOnly)]).toEqual(['yes', 'unknown']); // its dependencies are still unknown
+    const unknownBuilder = packageSettings({ 'image-builder-version': '1999.01' });
+    expect([imageProvides(contents, 'json', unknownBuilder), imageProvides(contents, 'pandas', unknownBuilder)]).toEqual(['yes', 'unknown']);
+  });
+});
