@@ -20,6 +20,7 @@ const RULES: RuleOptionSpecs = new Map([
       'allowed-functions': { type: 'string[]', description: 'Functions exempt from the rule' },
       strict: { type: 'boolean', description: 'Also flag timeout=None' },
       mode: { type: 'string', description: 'How to report' },
+      level: { type: 'string', description: 'One of a few values', values: ['low', 'high'] },
     },
   ],
   ['secret-literal', {}],
@@ -337,6 +338,13 @@ describe('ConfigError', () => {
       message:
         'modal-lint.toml: "rules.gpu-string" must be a severity or an inline table { severity = ..., <option> = ... }, got true',
       key: 'rules.gpu-string',
+    },
+    {
+      name: 'string option outside the values it accepts',
+      file: 'modal-lint.toml',
+      toml: '[rules]\nmissing-timeout = { level = "medium" }\n',
+      message: 'modal-lint.toml: "rules.missing-timeout.level" must be one of "low", "high", got "medium"',
+      key: 'rules.missing-timeout.level',
     },
     {
       name: 'option the rule does not declare',

@@ -5,6 +5,8 @@ export type OptionType = 'string' | 'string[]' | 'number' | 'boolean';
 export interface OptionSpec {
   type: OptionType;
   description: string;
+  /** For a string option: the values it accepts. */
+  values?: readonly string[];
 }
 
 /**

@@ -142,6 +142,9 @@ class SettingsReader {
     const valid =
       spec.type === 'string[]' ? isStringList(value) : typeof value === spec.type;
     if (!valid) this.failType(segments, EXPECTED_OPTION_TYPE[spec.type], value);
+    if (spec.values && !spec.values.includes(value as string)) {
+      this.failType(segments, `one of ${spec.values.map((name) => `"${name}"`).join(', ')}`, value);
+    }
     return Array.isArray(value) ? [...value] : value;
   }
 

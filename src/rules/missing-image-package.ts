@@ -4,7 +4,7 @@ import {
   changesSysPath, containerImports, distributionFor, imageContents, imageLabel, imageProvides, imageSourceOf,
   isProjectModule, registrationsAt, type PackageSettings,
 } from '../model/run-where.js';
-import { NEWEST_BUILDER_VERSION } from '../model/packages/index.js';
+import { BUILDER_VERSIONS, NEWEST_BUILDER_VERSION } from '../model/packages/index.js';
 import type { Registration } from '../model/model.js';
 import { defineRule } from './types.js';
 
@@ -80,6 +80,7 @@ export default defineRule({
       type: 'string',
       description: 'The workspace\'s image builder version (2023.12, 2024.04, 2024.10, 2025.06): it decides which packages Modal installs in every image.',
       default: NEWEST_BUILDER_VERSION,
+      values: BUILDER_VERSIONS,
     },
     'import-names': { type: 'string[]', description: 'More import names, as `distribution=module,module`.', default: [] },
     'package-dependencies': { type: 'string[]', description: 'More dependency facts, as `distribution=dependency,dependency` (an empty list after `=` for none).', default: [] },

@@ -6,6 +6,8 @@ export interface RuleOption {
   type: 'string' | 'string[]' | 'number' | 'boolean';
   description: string;
   default: string | string[] | number | boolean;
+  /** For a string option: the values it accepts. */
+  values?: readonly string[];
 }
 
 /** Replace the UTF-16 range [start, end) of the source with `text`. */

@@ -94,6 +94,9 @@ export function importNamesOf(distribution: string, tables: PackageTables = DEFA
   return tables.distributions[name]?.imports ?? [name.replace(/-/g, '_')];
 }
 
+/** Image builder versions the tables know. */
+export const BUILDER_VERSIONS: readonly string[] = Object.keys(BUILDER_REQUIREMENTS);
+
 /** Distributions the image builder installs in every container, for a builder version. */
 export function builderDistributions(version: string = NEWEST_BUILDER_VERSION): readonly string[] | undefined {
   return BUILDER_REQUIREMENTS[version];
