@@ -34,7 +34,7 @@ export interface AnalysisResult {
 export async function analyse(request: AnalysisRequest): Promise<AnalysisResult[]> {
   const parser = await getParser();
   const texts = new Map(Object.entries(request.texts));
-  const index = new ProjectIndex(request.root, (p) => texts.get(p), (source) => parseWith(parser, source));
+  const index = new ProjectIndex(request.root, (p) => texts.get(p), (source) => parseWith(parser, source), () => texts.keys());
   const enabled = enabledRules(request.selection);
   const options = new Map(enabled.rules.map((rule) => [rule.id, ruleOptions(rule, request.ruleOptions[rule.id])]));
   const results: AnalysisResult[] = [];

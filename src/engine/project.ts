@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportBinding } from '../model/imports.js';
 import { ModalModel, type ImportResolver, type ModuleExport, type ModuleSummary } from '../model/model.js';
-import { moduleSummaryOf } from '../model/run-where.js';
+import { importedFiles, moduleSummaryOf } from '../model/run-where.js';
 import type { SyntaxNode } from '../parser/syntax.js';
 
 type Exports = Map<string, ModuleExport>;
@@ -26,12 +26,15 @@ export class ProjectIndex implements ImportResolver {
   private readonly summaries = new Map<string, ModuleSummary | null>();
   private readonly texts = new Map<string, string | undefined>();
   private readonly directories = new Map<string, boolean>();
+  private readonly importers = new Map<string, string[]>();
 
   constructor(
     readonly root: string,
     /** Source of a file of the run, if it was read; otherwise the index reads the file itself. */
     private readonly sourceOf: (filePath: string) => string | undefined,
     private readonly parse: (source: string) => SyntaxNode,
+    /** Every file of the run, for questions about who imports a module. */
+    private readonly runFiles: () => Iterable<string> = () => [],
   ) {}
 
   /** The model of a file, built once. */
@@ -90,6 +93,29 @@ export class ProjectIndex implements ImportResolver {
       this.summaries.set(filePath, summary);
     }
     return summary ?? undefined;
+  }
+
+  /**
+   * Files of the run that import a module at their module level. Candidates are the files whose
+   * text names the module; only those are parsed and their imports resolved.
+   */
+  importersOf(filePath: string): string[] {
+    const cached = this.importers.get(filePath);
+    if (cached) return cached;
+    const name = path.basename(filePath) === '__init__.py' ? path.basename(path.dirname(filePath)) : path.basename(filePath, '.py');
+    const mention = new RegExp(`(^|[^A-Za-z0-9_])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^A-Za-z0-9_]|$)`);
+    const found: string[] = [];
+    for (const candidate of this.runFiles()) {
+      if (candidate === filePath) continue;
+      const text = this.sourceOf(candidate);
+      if (text === undefined || !mention.test(text)) continue;
+      const summary = this.moduleSummary(candidate);
+      if (!summary) continue;
+      const resolve = (module: string, level: number): string | null => this.resolveModule(candidate, { module, level });
+      if (summary.imports.some((entry) => importedFiles(resolve, entry).includes(filePath))) found.push(candidate);
+    }
+    this.importers.set(filePath, found);
+    return found;
   }
 
   readText(fromPath: string, absolutePath: string): string | undefined {

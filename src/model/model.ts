@@ -32,6 +32,8 @@ export interface ImportResolver {
   isDirectory?(fromPath: string, absolutePath: string): boolean;
   /** The module-level imports of a project module that run when it is imported (see `ModuleSummary`). */
   moduleSummary?(filePath: string): ModuleSummary | undefined;
+  /** Files of the run that import a module at their module level. */
+  importersOf?(filePath: string): string[];
 }
 
 /** One import a module runs at its top level, outside any guard that keeps it from running locally. */

@@ -35,6 +35,33 @@ export function isEntryModule(model: ModalModel): boolean {
   return model.registrations.length > 0 || model.apps.some((app) => app.constructor !== 'lookup');
 }
 
+/**
+ * True for a module that Modal imports, on the local machine and in containers: an entry module, or
+ * a module of the run that an entry module imports at module level (directly or through further
+ * modules). A client script that only looks up deployed objects, and a helper nothing imports at
+ * module level, are not. Without a project view, every module counts.
+ */
+export function runsUnderModal(model: ModalModel): boolean {
+  if (isEntryModule(model)) return true;
+  const project = model.project;
+  if (!project.importersOf || !project.moduleSummary) return true;
+  const visited = new Set<string>([model.path]);
+  let frontier = [model.path];
+  for (let depth = 0; frontier.length > 0 && depth < 20; depth++) {
+    const next: string[] = [];
+    for (const file of frontier) {
+      for (const importer of project.importersOf(file)) {
+        if (visited.has(importer)) continue;
+        visited.add(importer);
+        if (project.moduleSummary(importer)?.registers) return true;
+        next.push(importer);
+      }
+    }
+    frontier = next;
+  }
+  return false;
+}
+
 function moduleLevel(model: ModalModel, node: SyntaxNode): boolean {
   return enclosingScope(node) === model.root;
 }

@@ -1,5 +1,6 @@
 import { isHandled } from '../model/handlers.js';
 import { isConditionalOnMachine, localRead } from '../model/local-io.js';
+import { runsUnderModal } from '../model/run-where.js';
 import { mayShipLocalFiles } from '../model/shipping.js';
 import { defineRule } from './types.js';
 
@@ -27,7 +28,7 @@ export default defineRule({
     emptyInContainer: '`{call}` runs at import time, on your machine and again in every container, where {missing} is not there and the call silently finds nothing; guard it with `if modal.is_local():` or move it into a function.',
   },
   check({ model, report }) {
-    if (!model.isModalFile) return;
+    if (!model.isModalFile || !runsUnderModal(model)) return;
     let shipsFiles: boolean | undefined;
     for (const node of model.nodesOfType('call')) {
       const read = localRead(model, node);
