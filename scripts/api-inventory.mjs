@@ -306,11 +306,14 @@ function parametersOf(definition, dropFirst) {
   return dropFirst ? result.slice(1) : result;
 }
 
-/** True when a function's body (after its docstring) is one `raise`: it can never return. */
+/** The exception a function raises when its body (after its docstring) is one `raise`: it can never return. */
 function alwaysRaises(definition) {
   const statements = definition.childForFieldName('body').namedChildren.filter((child) => child.type !== 'comment');
   const first = statements[0]?.type === 'expression_statement' && statements[0].namedChildren[0]?.type === 'string' ? 1 : 0;
-  return statements.length === first + 1 && statements[first].type === 'raise_statement';
+  if (statements.length !== first + 1 || statements[first].type !== 'raise_statement') return null;
+  const raised = statements[first].namedChildren[0];
+  const exception = raised?.type === 'call' ? raised.childForFieldName('function') : raised;
+  return exception?.text ?? 'an exception';
 }
 
 // ---- classes -------------------------------------------------------------------------------
@@ -345,7 +348,7 @@ function classFacts(definition, moduleName) {
     const inherited = classFacts(target.node, target.module);
     Object.assign(facts.attributes, inherited.attributes);
     for (const name of inherited.instanceAttributes) facts.instanceAttributes.add(name);
-    facts.constructor = inherited.constructor;
+    facts.constructor ??= inherited.constructor;
     facts.open.push(...inherited.open);
     facts.dynamicInstance ||= inherited.dynamicInstance;
   }
@@ -362,7 +365,8 @@ function classFacts(definition, moduleName) {
       seenImplementations.add(name);
       if (name === '__getattr__') facts.dynamicInstance = true;
       if (name === '__init__') {
-        facts.constructor = alwaysRaises(member) ? { raises: true } : { params: parametersOf(member, true) };
+        const raised = alwaysRaises(member);
+        facts.constructor = raised ? { raises: raised } : { params: parametersOf(member, true) };
       }
       recordMethod(facts, name, member, decorators);
       collectInstanceAttributes(member, facts.instanceAttributes);
@@ -418,6 +422,7 @@ function isPublic(name) {
 
 const inventory = {
   modalClient: { version, commit: reader.commit },
+  cliCommands: [],
   modules: {},
   classes: {},
   functions: {},
@@ -442,7 +447,7 @@ function describe(target) {
       inventory.functions[name] ??= {
         definedIn: `${target.module}.${target.name}`,
         params: parametersOf(target.node, false),
-        ...(alwaysRaises(target.node) ? { raises: true } : {}),
+        ...(alwaysRaises(target.node) ? { raises: alwaysRaises(target.node) } : {}),
       };
       return `function:${name}`;
     }
@@ -457,7 +462,8 @@ function recordClass(name, target) {
   const attributes = Object.fromEntries(Object.entries(facts.attributes).sort(([a], [b]) => a.localeCompare(b)));
   inventory.classes[name] = {
     definedIn: `${target.module}.${target.name}`,
-    constructor: facts.constructor ?? { params: [] },
+    // No `__init__` in Modal's classes: `object`'s, unless a base outside Modal or a decorator (`@dataclass`) supplies one.
+    constructor: facts.constructor ?? (facts.open.length || decoratorNames(target.node).length ? null : { params: [] }),
     attributes,
     instanceAttributes: [...facts.instanceAttributes].filter((attribute) => !(attribute in attributes)).sort(),
     ...(facts.open.length ? { openBases: [...new Set(facts.open)] } : {}),
@@ -500,6 +506,47 @@ function alwaysRaisesOrRaisesOnly(definition) {
   return !returns;
 }
 
+/** Top-level `modal <command>` names: `entrypoint_cli.add_command(x, "name")`, or the group's own `name=`. */
+function cliCommands() {
+  const entry = moduleOf('modal.cli.entry_point');
+  if (!entry) return [];
+  const names = new Set();
+  const visit = (node) => {
+    if (node.type === 'call' && /\.add_command$/.test(node.childForFieldName('function').text)) {
+      const args = node.childForFieldName('arguments').namedChildren;
+      const hidden = args.some((arg) => arg.type === 'keyword_argument' && arg.text.replace(/\s/g, '') === 'hidden=True');
+      const literal = args.find((arg, index) => index > 0 && arg.type === 'string') ?? args.find((arg) => arg.type === 'keyword_argument' && arg.childForFieldName('name').text === 'name')?.childForFieldName('value');
+      let name = literal?.type === 'string' ? literal.text.slice(1, -1) : null;
+      if (!name && args[0]?.type === 'identifier') name = groupName('modal.cli.entry_point', args[0].text);
+      if (name && !hidden) names.add(name);
+    }
+    for (const child of node.namedChildren) visit(child);
+  };
+  visit(entry.tree.rootNode);
+  return [...names].sort();
+}
+
+function groupName(moduleName, name, depth = 0) {
+  const binding = moduleOf(moduleName)?.bindings.get(name);
+  if (!binding || depth > 10) return null;
+  if (binding.kind === 'from') return groupName(binding.module, binding.name, depth + 1);
+  // `@click.command("setup")` / `@app.command(name="x")` on a function.
+  if (binding.kind === 'def' && binding.node.parent?.type === 'decorated_definition') {
+    for (const decorator of binding.node.parent.namedChildren) {
+      const call = decorator.type === 'decorator' ? decorator.namedChildren[0] : null;
+      if (call?.type !== 'call' || !/command$/.test(call.childForFieldName('function').text)) continue;
+      const first = call.childForFieldName('arguments').namedChildren[0];
+      if (first?.type === 'string') return first.text.slice(1, -1);
+    }
+    return binding.node.childForFieldName('name').text.replace(/_/g, '-');
+  }
+  if (binding.kind !== 'assign' || binding.value?.type !== 'call') return null;
+  const keyword = binding.value.childForFieldName('arguments').namedChildren.find((arg) => arg.type === 'keyword_argument' && arg.childForFieldName('name').text === 'name');
+  const value = keyword?.childForFieldName('value');
+  return value?.type === 'string' ? value.text.slice(1, -1) : null;
+}
+
+inventory.cliCommands = cliCommands();
 inventory.classes = Object.fromEntries(Object.entries(inventory.classes).sort(([a], [b]) => a.localeCompare(b)));
 inventory.functions = Object.fromEntries(Object.entries(inventory.functions).sort(([a], [b]) => a.localeCompare(b)));
 fs.mkdirSync(path.dirname(options.out), { recursive: true });

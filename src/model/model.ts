@@ -22,6 +22,8 @@ export interface ImportResolver {
   exportOf(fromPath: string, binding: ImportBinding): ModuleExport | undefined;
   /** The project file a module name refers to, if any. */
   resolveModule?(fromPath: string, binding: Pick<ImportBinding, 'module' | 'level'>): string | null;
+  /** True when a project module named `modal` may be what `import modal` loads. */
+  shadowsModal?(fromPath: string): boolean;
 }
 
 export const NO_PROJECT: ImportResolver = { exportOf: () => undefined };
@@ -234,6 +236,11 @@ export class ModalModel {
   /** The project file an import names (`routes.py` for `from .routes import r`); null for third-party modules. */
   moduleFileOf(binding: Pick<ImportBinding, 'module' | 'level'>): string | null {
     return this.project.resolveModule?.(this.path, binding) ?? null;
+  }
+
+  /** True when `modal` in this file may be a project module that shadows the Modal package. */
+  get modalShadowed(): boolean {
+    return this.project.shadowsModal?.(this.path) ?? false;
   }
 
   /** What a project module exports under an imported name; undefined when the module is not the project's. */

@@ -22,6 +22,7 @@ import webEndpointSignature from './web-endpoint-signature.js';
 import moduleLevelRemoteCall from './module-level-remote-call.js';
 import unconsumedMap from './unconsumed-map.js';
 import removedApi from './removed-api.js';
+import unknownModalApi from './unknown-modal-api.js';
 import deprecatedApi from './deprecated-api.js';
 import hardcodedSecret from './hardcoded-secret.js';
 import syntaxError from './syntax-error.js';
@@ -51,6 +52,7 @@ export const RULES: readonly Rule[] = [
   moduleLevelRemoteCall,
   unconsumedMap,
   removedApi,
+  unknownModalApi,
   deprecatedApi,
   hardcodedSecret,
   syntaxError,
