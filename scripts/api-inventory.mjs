@@ -423,6 +423,7 @@ function isPublic(name) {
 const inventory = {
   modalClient: { version, commit: reader.commit },
   cliCommands: [],
+  supportedPythonSeries: {},
   modules: {},
   classes: {},
   functions: {},
@@ -546,7 +547,16 @@ function groupName(moduleName, name, depth = 0) {
   return value?.type === 'string' ? value.text.slice(1, -1) : null;
 }
 
+/** `SUPPORTED_PYTHON_SERIES` of `_image.py`: the Python series each image builder version accepts. */
+function supportedPythonSeries() {
+  const value = moduleOf('modal._image')?.bindings.get('SUPPORTED_PYTHON_SERIES')?.value;
+  if (value?.type !== 'dictionary') return {};
+  const strings = (node) => node.namedChildren.filter((item) => item.type === 'string').map((item) => item.text.slice(1, -1));
+  return Object.fromEntries(value.namedChildren.filter((pair) => pair.type === 'pair').map((pair) => [pair.childForFieldName('key').text.slice(1, -1), strings(pair.childForFieldName('value'))]));
+}
+
 inventory.cliCommands = cliCommands();
+inventory.supportedPythonSeries = supportedPythonSeries();
 inventory.classes = Object.fromEntries(Object.entries(inventory.classes).sort(([a], [b]) => a.localeCompare(b)));
 inventory.functions = Object.fromEntries(Object.entries(inventory.functions).sort(([a], [b]) => a.localeCompare(b)));
 fs.mkdirSync(path.dirname(options.out), { recursive: true });

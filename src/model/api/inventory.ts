@@ -51,6 +51,8 @@ export interface ApiInventory {
   modalClient: { version: string; commit: string | null };
   /** Top-level commands of the `modal` CLI (`serve`, `deploy`, ...). */
   cliCommands: readonly string[];
+  /** Python series (`3.12`, `3.14t`) each image builder version accepts (`SUPPORTED_PYTHON_SERIES` in `_image.py`). */
+  supportedPythonSeries: Readonly<Record<string, readonly string[]>>;
   modules: Readonly<Record<string, ApiModule>>;
   classes: Readonly<Record<string, ApiClass | null>>;
   functions: Readonly<Record<string, ApiFunction>>;
