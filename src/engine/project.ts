@@ -176,6 +176,23 @@ export class ProjectIndex implements ImportResolver {
   }
 
   /**
+   * True when `import modal` in the file may load a project module instead of the Modal package:
+   * a `modal.py` or `modal/__init__.py` beside it (the script's folder comes first on `sys.path`)
+   * or in a folder above it within the root (where `python -m` or a test runner may start).
+   */
+  shadowsModal(fromPath: string): boolean {
+    let consulted = this.consulted.get(fromPath);
+    if (!consulted) this.consulted.set(fromPath, (consulted = new Set()));
+    for (let dir = path.dirname(fromPath); ; dir = path.dirname(dir)) {
+      for (const candidate of [path.join(dir, 'modal.py'), path.join(dir, 'modal', '__init__.py')]) {
+        consulted.add(candidate);
+        if (candidate !== fromPath && this.exists(candidate)) return true;
+      }
+      if (path.dirname(dir) === dir || !isInside(dir, this.root) || dir === this.root) return false;
+    }
+  }
+
+  /**
    * Every other file whose presence or content could change the analysis of `filePath`:
    * the module files its imports resolved to or probed for, and theirs in turn.
    */

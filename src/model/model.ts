@@ -34,6 +34,8 @@ export interface ImportResolver {
   moduleSummary?(filePath: string): ModuleSummary | undefined;
   /** Files of the run that import a module at their module level. */
   importersOf?(filePath: string): string[];
+  /** True when a project module named `modal` may be what `import modal` loads. */
+  shadowsModal?(fromPath: string): boolean;
 }
 
 /** One import a module runs at its top level, outside any guard that keeps it from running locally. */
@@ -263,6 +265,11 @@ export class ModalModel {
   /** The project file an import names (`routes.py` for `from .routes import r`); null for third-party modules. */
   moduleFileOf(binding: Pick<ImportBinding, 'module' | 'level'>): string | null {
     return this.project.resolveModule?.(this.path, binding) ?? null;
+  }
+
+  /** True when `modal` in this file may be a project module that shadows the Modal package. */
+  get modalShadowed(): boolean {
+    return this.project.shadowsModal?.(this.path) ?? false;
   }
 
   /** What a project module exports under an imported name; undefined when the module is not the project's. */

@@ -39,7 +39,7 @@ function decoratorsOf(model: ModalModel, decorated: SyntaxNode): Decorator[] {
   return result;
 }
 
-type MessageId = 'missingParentheses' | 'stackedAbove' | 'functionOnClass' | 'classOnFunction' | 'modalOnClass' | 'functionOnMethod'
+type MessageId = 'registersNothing' | 'missingParentheses' | 'stackedAbove' | 'functionOnClass' | 'classOnFunction' | 'modalOnClass' | 'functionOnMethod'
   | 'concurrentOnMethod' | 'snapWithoutSnapshot' | 'interfaceWithLifecycle' | 'webWithCallable' | 'outsideClass';
 interface Problem {
   id: MessageId;
@@ -104,14 +104,15 @@ export default defineRule({
   summary: 'Modal decorator used in a way Modal rejects when the module is imported.',
   fixAvailability: 'sometimes',
   docs: {
-    what: 'Flags Modal decorators (`@app.function`, `@app.cls`, `@app.server`, `@app.local_entrypoint` and `@modal.method`, `enter`, `exit`, `batched`, `concurrent`, `fastapi_endpoint`, `asgi_app`, `wsgi_app`, `web_server`, under any alias) that Modal rejects at import: used without parentheses; a `modal.*` decorator stacked above `@app.function` / `@app.cls`; `@app.function` on a class or on a method; `@app.cls` / `@app.server` on a function; `@modal.method`, lifecycle, batched or web decorators on a class; `@modal.concurrent` on a method of an `@app.cls` class; `@modal.enter(snap=True)` in a class registered without `enable_memory_snapshot=True`; an interface decorator (`method`, `batched`, web) combined with a lifecycle one (`enter`, `exit`), or `method` / `batched` with a web decorator. Also flags `@modal.method`, `@modal.enter` and `@modal.exit` on a function outside any class, which Modal silently ignores. One finding per decorator.',
-    why: 'These decorators check how they are used when the module is imported, so `modal run`, `modal deploy` and every container start fail before any code runs. The App methods take a hidden first parameter and raise "Did you forget parentheses?" when it is filled (`app.py` in `function`, `cls`, `server`, `local_entrypoint`; `_partial_function.py` for `method`, `enter`, ...). Decorators apply bottom-up, so a `modal.*` decorator above `@app.function` receives the registered Function and raises "Cannot stack `@modal.X` on top of `@app.function`". `@app.function` raises TypeError on a class and InvalidError on a method (its qualified name has a dot); `@app.cls` checks for `@modal.concurrent` methods and for `snap=True` without memory snapshots; `_PartialFunction.validate_flag_composition` rejects interface decorators combined with lifecycle ones, and callable with web ones. Outside a Modal class, `@modal.method` and lifecycle decorators are not rejected but do nothing.',
+    what: 'Flags Modal decorators (`@app.function`, `@app.cls`, `@app.server`, `@app.local_entrypoint` and `@modal.method`, `enter`, `exit`, `batched`, `concurrent`, `fastapi_endpoint`, `asgi_app`, `wsgi_app`, `web_server`, under any alias) that Modal rejects at import: used without parentheses; a `modal.*` decorator stacked above `@app.function` / `@app.cls`; `@app.function` on a class or on a method; `@app.cls` / `@app.server` on a function; `@modal.method`, lifecycle, batched or web decorators on a class; `@modal.concurrent` on a method of an `@app.cls` class; `@modal.enter(snap=True)` in a class registered without `enable_memory_snapshot=True`; an interface decorator (`method`, `batched`, web) combined with a lifecycle one (`enter`, `exit`), or `method` / `batched` with a web decorator. Also flags `@modal.method`, `@modal.enter` and `@modal.exit` on a function outside any class, which Modal silently ignores, and a registration call used as a statement on its own (`app.function(timeout=60)`), which registers nothing. One finding per decorator.',
+    why: 'These decorators check how they are used when the module is imported, so `modal run`, `modal deploy` and every container start fail before any code runs. The App methods take a hidden first parameter and raise "Did you forget parentheses?" when it is filled (`app.py` in `function`, `cls`, `server`, `local_entrypoint`; `_partial_function.py` for `method`, `enter`, ...). Decorators apply bottom-up, so a `modal.*` decorator above `@app.function` receives the registered Function and raises "Cannot stack `@modal.X` on top of `@app.function`". `@app.function` raises TypeError on a class and InvalidError on a method (its qualified name has a dot); `@app.cls` checks for `@modal.concurrent` methods and for `snap=True` without memory snapshots; `_PartialFunction.validate_flag_composition` rejects interface decorators combined with lifecycle ones, and callable with web ones. Outside a Modal class, `@modal.method` and lifecycle decorators are not rejected but do nothing. `app.function(...)`, `app.cls(...)`, `app.server(...)` and `app.local_entrypoint(...)` only return the decorator that registers what it is applied to (`app.py`: `return wrapped` in `function` and `local_entrypoint`, `return wrapper` in `cls` and `server`), so a bare call statement throws it away and the function it was meant for is never registered.',
     example: '@modal.concurrent(max_inputs=10)\n@app.function\ndef handle(x): ...\n\n@app.cls(gpu="L4")\nclass Model:\n    @modal.enter(snap=True)\n    def load(self): ...',
     useInstead: '@app.function()\n@modal.concurrent(max_inputs=10)\ndef handle(x): ...\n\n@app.cls(gpu="L4", enable_memory_snapshot=True)\nclass Model:\n    @modal.enter(snap=True)\n    def load(self): ...',
     fixSafety: 'Safe: for a decorator that takes no required options, `()` is appended (`@app.function` becomes `@app.function()`). The module failed at import before, and now registers the function with default options. `@modal.concurrent`, `@modal.batched` and `@modal.web_server` need values only you can choose, so they get no fix.',
     link: 'https://modal.com/docs/guide/apps',
   },
   messages: {
+    registersNothing: '`{registration}(...)` on its own registers nothing: it returns a decorator, which is thrown away here, so no function is registered. Put `@{registration}(...)` above the definition, or apply it: `{registration}(...)(fn)`.',
     missingParentheses: '`@{decorator}` is used without parentheses: Modal receives the decorated {target} in place of its options and raises at import time; write `{suggestion}`.',
     stackedAbove: '`@{decorator}` sits above `{registration}`; decorators apply bottom-up, so it wraps the registered {object} and Modal raises InvalidError at import ("Cannot stack `@modal.{short}` on top of `@app.{kind}`"); put `{registration}` on top.',
     functionOnClass: '`@{decorator}` cannot register a class: Modal raises TypeError at import; use `@app.cls(...)` and mark methods with `@modal.method()`.',
@@ -137,6 +138,12 @@ export default defineRule({
           : undefined;
         report(problem.at ?? decorator.node, problem.id, { decorator: decorator.callee.text, ...problem.data }, fix);
       });
+    }
+    // `app.function(timeout=60)` as a statement: the decorator it returns is dropped.
+    for (const registration of model.registrations) {
+      const call = registration.call;
+      if (!call || registration.decorator || call.parent?.type !== 'expression_statement') continue;
+      report(call, 'registersNothing', { registration: call.field('function')!.text });
     }
   },
 });

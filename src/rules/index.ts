@@ -22,6 +22,8 @@ import webEndpointSignature from './web-endpoint-signature.js';
 import moduleLevelRemoteCall from './module-level-remote-call.js';
 import unconsumedMap from './unconsumed-map.js';
 import removedApi from './removed-api.js';
+import unknownModalApi from './unknown-modal-api.js';
+import invalidImageSpec from './invalid-image-spec.js';
 import deprecatedApi from './deprecated-api.js';
 import hardcodedSecret from './hardcoded-secret.js';
 import syntaxError from './syntax-error.js';
@@ -50,11 +52,13 @@ export const RULES: readonly Rule[] = [
   invalidGpuSpec,
   invalidAutoscalerSettings,
   invalidVolumeMountPath,
+  invalidImageSpec,
   decoratorMisuse,
   webEndpointSignature,
   moduleLevelRemoteCall,
   unconsumedMap,
   removedApi,
+  unknownModalApi,
   deprecatedApi,
   hardcodedSecret,
   syntaxError,

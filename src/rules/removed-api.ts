@@ -37,6 +37,10 @@ const RECEIVER_APIS: Record<string, { kinds: string[] | null; api: LegacyApi }> 
 const APP_SUBSCRIPT: LegacyApi = { replacement: 'keep the object in a module-level variable', version: '0.72.48' };
 const WEB_URL: LegacyApi = { replacement: 'call `f.get_web_url()`', version: '1.4.0' };
 const SHOW_PROGRESS: LegacyApi = { replacement: 'wrap the run in `with modal.enable_output():`', version: '1.0.0' };
+/** Keywords this rule reports on particular calls, beyond the legacy-api tables (other rules leave them to it). */
+export const REMOVED_CALL_KEYWORDS: Readonly<Record<string, LegacyApi>> = {
+  keep_warm: METHOD_KEEP_WARM, wait_for_response: WAIT_FOR_RESPONSE, context_mount: CONTEXT_MOUNT, data: DICT_DATA, show_progress: SHOW_PROGRESS,
+};
 
 export default defineRule({
   id: 'removed-api',
