@@ -64,7 +64,7 @@ describe('the npm package', () => {
     for (const required of ['package/package.json', 'package/README.md', 'package/LICENSE', 'package/dist/cli/main.js']) {
       expect(listing).toContain(required);
     }
-    const unwanted = listing.filter((entry) => /^package\/(test|fixtures|src|bench|scripts|examples|docs|\.ci)\//.test(entry) || /\.test\.[jt]s$|\.ts$/.test(entry));
+    const unwanted = listing.filter((entry) => /^package\/(test|fixtures|src|bench|scripts|examples|docs|\.ci)\//.test(entry) || /\.test\.[jt]s$|(?<!\.d)\.ts$/.test(entry));
     expect(unwanted).toEqual([]);
   });
 
