@@ -112,8 +112,9 @@ for (let edit = 0; edit < EDITS; edit++) {
   cliMs.push(performance.now() - started);
   if (cli.status !== 0) throw new Error(`CLI failed: ${cli.stderr}`);
   if (edit === 0) {
-    const cliFindings = JSON.parse(cli.stdout).files?.[0]?.diagnostics?.length ?? JSON.parse(cli.stdout).diagnostics?.length;
+    const cliFindings = JSON.parse(cli.stdout).results.length;
     console.log(`findings: server ${first.params.diagnostics.length}, CLI ${cliFindings}`);
+    if (cliFindings !== diagnostics.length) throw new Error('the server and the CLI disagree on the findings');
   }
 }
 const shutdown = server.waitFor((m) => m.id === 2);
