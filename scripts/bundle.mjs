@@ -23,3 +23,8 @@ await build({
   banner: { js: "import { createRequire as __modalLintRequire } from 'node:module'; const require = __modalLintRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// Rule pages ship with the package: the language server links each finding to its rule's page
+// (the text of `modal-lint explain RULE`), matching the installed version, offline.
+fs.rmSync(path.join(root, 'dist/rule-docs'), { recursive: true, force: true });
+fs.cpSync(path.join(root, 'docs/rules'), path.join(root, 'dist/rule-docs'), { recursive: true });

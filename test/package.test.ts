@@ -64,7 +64,7 @@ describe('the npm package', () => {
     for (const required of ['package/package.json', 'package/README.md', 'package/LICENSE', 'package/dist/cli/main.js']) {
       expect(listing).toContain(required);
     }
-    const unwanted = listing.filter((entry) => /^package\/(test|fixtures|src|bench|scripts|examples|docs|\.ci)\//.test(entry) || /\.test\.[jt]s$|\.ts$/.test(entry));
+    const unwanted = listing.filter((entry) => /^package\/(test|fixtures|src|bench|scripts|examples|docs|\.ci)\//.test(entry) || /\.test\.[jt]s$|(?<!\.d)\.ts$/.test(entry));
     expect(unwanted).toEqual([]);
   });
 
@@ -76,6 +76,19 @@ describe('the npm package', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/^finetune_job\.py:\d+:\d+: error \[heavy-import-at-module-level\] `torch` is imported at module level/m);
+  }, 180_000);
+
+  it('exports the typed Node API that the README shows', () => {
+    const script = [
+      "import { createLinter, applyFixes, rules } from 'modal-lint';",
+      "const linter = createLinter({ cwd: process.cwd() });",
+      "const result = await linter.lintText('import modal\\napp = modal.App(\"x\")\\n\\n@app.function(keep_warm=1)\\ndef f():\\n    pass\\n', 'app.py');",
+      "console.log(JSON.stringify({ rules: rules.length > 0, ids: result.diagnostics.map((d) => d.ruleId), fixed: applyFixes(result.source, result.diagnostics).text.includes('min_containers') }));",
+    ].join('\n');
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: consumer, env: toolEnv(), encoding: 'utf8', timeout: 120_000 });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ rules: true, ids: ['removed-api'], fixed: true });
+    expect(listing).toContain('package/dist/api/index.d.ts');
   }, 180_000);
 
   it('reports the version of package.json, through npx too', () => {

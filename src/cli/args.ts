@@ -4,7 +4,7 @@ import { FORMAT_NAMES, type FormatName } from '../reporters/index.js';
 export class UsageError extends Error {}
 
 export interface CliOptions {
-  command: 'lint' | 'explain' | 'list-rules' | 'version' | 'help';
+  command: 'lint' | 'explain' | 'list-rules' | 'version' | 'help' | 'server';
   paths: string[];
   explainRule?: string;
   format?: FormatName;
@@ -18,6 +18,7 @@ export interface CliOptions {
   noCache: boolean;
   unsafeFixes: boolean;
   diff: boolean;
+  addIgnore: boolean;
   quiet: boolean;
   noColor: boolean;
   config?: string;
@@ -28,6 +29,7 @@ export const HELP = `modal-lint: find Modal deploy and runtime traps in Python c
 Usage:
   modal-lint [options] [paths...]     lint files and folders (default: .)
   modal-lint explain RULE             print the documentation of a rule
+  modal-lint server                   run the language server (LSP over stdio)
   modal-lint --list-rules             list every rule
 
 Options:
@@ -45,6 +47,8 @@ Options:
       --unsafe-fixes        with --fix or --diff, also apply unsafe fixes
       --diff                print the fixes as a unified diff; write nothing
                             (exit 1 when there is a diff)
+      --add-ignore          write a \`# modal-lint: ignore[rule]\` comment for every
+                            finding, so that only new findings fail later runs
   -q, --quiet               report errors only
       --no-color            no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)
       --config FILE         use this config file instead of searching for one
@@ -78,6 +82,9 @@ export function parseCli(argv: string[]): CliOptions {
         fix: { type: 'boolean', default: false },
         'unsafe-fixes': { type: 'boolean', default: false },
         diff: { type: 'boolean', default: false },
+        'add-ignore': { type: 'boolean', default: false },
+        // Language clients often start servers with `--stdio`; stdio is the only transport here.
+        stdio: { type: 'boolean', default: false },
         quiet: { type: 'boolean', short: 'q', default: false },
         'no-color': { type: 'boolean', default: false },
         config: { type: 'string' },
@@ -107,12 +114,17 @@ export function parseCli(argv: string[]): CliOptions {
   if (values.help) command = 'help';
   else if (values.version) command = 'version';
   else if (values['list-rules']) command = 'list-rules';
-  else if (positionals[0] === 'explain') {
+  else if (positionals[0] === 'server') {
+    if (positionals.length !== 1) throw new UsageError('usage: modal-lint server');
+    command = 'server';
+    paths = [];
+  } else if (positionals[0] === 'explain') {
     if (positionals.length !== 2) throw new UsageError('usage: modal-lint explain RULE');
     command = 'explain';
     explainRule = positionals[1];
     paths = [];
   }
+  if (values['add-ignore'] && (values.fix || values.diff)) throw new UsageError('--add-ignore cannot be combined with --fix or --diff');
   return {
     command,
     paths,
@@ -128,6 +140,7 @@ export function parseCli(argv: string[]): CliOptions {
     noCache: values['no-cache'] ?? false,
     unsafeFixes: values['unsafe-fixes'] ?? false,
     diff: values.diff ?? false,
+    addIgnore: values['add-ignore'] ?? false,
     quiet: values.quiet ?? false,
     noColor: values['no-color'] ?? false,
     config: values.config,

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pc from 'picocolors';
-import { ConfigError, loadConfig, rulesIgnoredForFile, type ResolvedConfig, type RuleOptionSpecs } from '../config/index.js';
+import { loadProjectConfig, settingsFromConfig } from '../api/settings.js';
+import { ConfigError, type ResolvedConfig } from '../config/index.js';
 import type { LintReport } from '../diagnostics.js';
 import { ResultCache } from '../engine/cache.js';
 import { decodeSource } from '../engine/decode.js';
@@ -24,13 +25,6 @@ export interface Io {
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_ERROR = 2;
-
-function ruleOptionSpecs(): RuleOptionSpecs {
-  const specs = new Map<string, Record<string, { type: 'string' | 'string[]' | 'number' | 'boolean'; description: string }>>();
-  for (const rule of ALL_RULE_META) specs.set(rule.id, {});
-  for (const rule of RULES) specs.set(rule.id, { ...(rule.options ?? {}) });
-  return specs;
-}
 
 function checkRuleIds(ids: string[] | undefined, flag: string): void {
   for (const id of ids ?? []) {
@@ -134,13 +128,18 @@ export async function run(argv: string[], io: Io): Promise<number> {
       io.stdout(renderRuleMarkdown(rule));
       return EXIT_OK;
     }
+    case 'server': {
+      // Loaded only here: the language server libraries are not needed by a lint run.
+      const { runServerOverStdio } = await import('../server/server.js');
+      return runServerOverStdio(io.cwd);
+    }
     case 'lint':
       break;
   }
 
   let config: ResolvedConfig;
   try {
-    config = loadConfig({ cwd: io.cwd, explicitPath: options.config ? path.resolve(io.cwd, options.config) : undefined, rules: ruleOptionSpecs() });
+    config = loadProjectConfig(io.cwd, options.config);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.stderr(`modal-lint: config error: ${error.message}\n`);
@@ -151,21 +150,23 @@ export async function run(argv: string[], io: Io): Promise<number> {
   for (const missingPath of missing) io.stderr(`modal-lint: ${path.relative(io.cwd, missingPath) || missingPath}: ${describeMissing(missingPath)}\n`);
   for (const entry of skipped) io.stderr(`modal-lint: ${path.relative(io.cwd, entry.path) || entry.path}: skipped: ${entry.reason}\n`);
 
-  const settings: LintSettings = {
-    root: io.cwd,
-    toolVersion: VERSION,
-    // `ALL` on the command line means what it means in config: every rule.
-    select: options.select ? (options.select.includes('ALL') ? 'ALL' : options.select) : config.select,
-    ignore: [...config.ignore, ...(options.ignore?.includes('ALL') ? [...KNOWN_RULE_IDS] : (options.ignore ?? []))],
-    severities: config.severities,
-    ruleOptions: config.ruleOptions,
-    ignoredForFile: (filePath) => rulesIgnoredForFile(config, filePath),
-  };
+  // `ALL` on the command line means what it means in config: every rule.
+  const settings: LintSettings = settingsFromConfig(config, io.cwd, { select: options.select, ignore: options.ignore });
   if (!options.noCache && !options.stdinFilename) {
     // Everything that can change a result, besides the files themselves, is part of the key.
     settings.cache = ResultCache.open(config.baseDir, { version: VERSION, select: settings.select, ignore: settings.ignore, severities: settings.severities, ruleOptions: settings.ruleOptions });
   }
   const report = await lint(inputs, settings);
+
+  if (options.addIgnore) {
+    const stdin = options.stdinFilename !== undefined || options.paths.includes('-');
+    const { addIgnoresToReport } = await import('../fix/add-ignore-files.js');
+    const added = await addIgnoresToReport(report, { stdin });
+    for (const message of added.messages) io.stderr(`modal-lint: ${message}\n`);
+    if (stdin) io.stdout(added.stdinText ?? report.files[0]?.source ?? '');
+    io.stderr(`modal-lint: added ${added.commentCount} suppression(s) in ${added.filesChanged} file(s)\n`);
+    return missing.length > 0 ? EXIT_ERROR : EXIT_OK;
+  }
 
   if (options.fix || options.diff) {
     const stdin = options.stdinFilename !== undefined || options.paths.includes('-');

@@ -59,7 +59,11 @@ export async function analyse(request: AnalysisRequest): Promise<AnalysisResult[
   return results;
 }
 
-function analyseFile(
+/**
+ * Runs the enabled rules on one module of an index, with suppressions applied. Rule failures
+ * become notices. The language server calls this on its long-lived index.
+ */
+export function analyseFile(
   index: ProjectIndex,
   filePath: string,
   ignored: ReadonlySet<string>,

@@ -47,7 +47,7 @@ export function mentionsModal(text: string): boolean {
   return text.includes('modal');
 }
 
-const REGISTRATION_CALL = /\.(function|cls|local_entrypoint|server)\s*\(/;
+export const REGISTRATION_CALL = /\.(function|cls|local_entrypoint|server)\s*\(/;
 const IMPORT_LINE = /^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import\b|import[ \t]+([\w.]+))/gm;
 
 export function relativeTo(root: string, filePath: string): string {
@@ -136,12 +136,20 @@ export async function lint(inputs: SourceInput[], settings: LintSettings): Promi
   };
 }
 
-function importsAppModule(filePath: string, text: string, appModules: ReadonlySet<string>, texts: ReadonlyMap<string, string>, resolver: ProjectIndex): boolean {
+/** The project files a module's import lines resolve to, found without parsing it. */
+export function importedFiles(filePath: string, text: string, resolver: ProjectIndex): string[] {
+  const targets: string[] = [];
   for (const match of text.matchAll(IMPORT_LINE)) {
     const level = match[1]?.length ?? 0;
     const module = match[2] ?? match[3] ?? '';
     const target = resolver.resolveModule(filePath, { module, level });
-    if (!target) continue;
+    if (target) targets.push(target);
+  }
+  return targets;
+}
+
+function importsAppModule(filePath: string, text: string, appModules: ReadonlySet<string>, texts: ReadonlyMap<string, string>, resolver: ProjectIndex): boolean {
+  for (const target of importedFiles(filePath, text, resolver)) {
     if (appModules.has(target)) return true;
     const targetText = texts.get(target) ?? readSmall(target);
     if (targetText !== undefined && !texts.has(target) && mentionsModal(targetText)) return true;

@@ -32,7 +32,7 @@ export class ProjectIndex implements ImportResolver {
     readonly root: string,
     /** Source of a file of the run, if it was read; otherwise the index reads the file itself. */
     private readonly sourceOf: (filePath: string) => string | undefined,
-    private readonly parse: (source: string) => SyntaxNode,
+    private readonly parse: (source: string, filePath: string) => SyntaxNode,
     /** Every file of the run, for questions about who imports a module. */
     private readonly runFiles: () => Iterable<string> = () => [],
   ) {}
@@ -45,7 +45,7 @@ export class ProjectIndex implements ImportResolver {
     this.building.add(filePath);
     try {
       const source = this.sourceOf(filePath) ?? readIfSmall(filePath);
-      const model = source === undefined ? null : new ModalModel(filePath, this.parse(source), this);
+      const model = source === undefined ? null : new ModalModel(filePath, this.parse(source, filePath), this);
       this.models.set(filePath, model);
       return model;
     } finally {
@@ -207,6 +207,48 @@ export class ProjectIndex implements ImportResolver {
       }
     }
     return [...seen].sort();
+  }
+
+  /**
+   * Forgets what the index knows of these files and of every file whose analysis depended on
+   * them (imports resolved to them, or probed for them), so a long-lived index (the language
+   * server's) rebuilds them from their current text. Returns the files that depended on them.
+   */
+  invalidate(changed: Iterable<string>): Set<string> {
+    const changedSet = new Set(changed);
+    const dependents = new Set<string>();
+    for (const filePath of this.consulted.keys()) {
+      if (changedSet.has(filePath)) continue;
+      if (this.dependenciesOf(filePath).some((dependency) => changedSet.has(dependency))) dependents.add(filePath);
+    }
+    for (const filePath of [...changedSet, ...dependents]) {
+      this.models.delete(filePath);
+      this.exportsByPath.delete(filePath);
+      this.summaries.delete(filePath);
+      this.released.delete(filePath);
+      this.consulted.delete(filePath);
+    }
+    for (const filePath of changedSet) {
+      this.fileExists.delete(filePath);
+      this.texts.delete(filePath);
+      this.directories.delete(filePath);
+    }
+    // Who imports whom can change with any edit.
+    this.importers.clear();
+    return dependents;
+  }
+
+  /** Forgets everything: after a change that any file's analysis may have read. */
+  clear(): void {
+    this.models.clear();
+    this.exportsByPath.clear();
+    this.released.clear();
+    this.fileExists.clear();
+    this.consulted.clear();
+    this.summaries.clear();
+    this.texts.clear();
+    this.directories.clear();
+    this.importers.clear();
   }
 
   /** True when the module defines an App at module level (so files importing it are Modal files). */

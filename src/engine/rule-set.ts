@@ -22,19 +22,20 @@ export interface EnabledRules {
   meta: RuleMeta[];
 }
 
-export function enabledRules(selection: RuleSelection): EnabledRules {
+/** The enabled rules of a selection; `rules` replaces the built-in set (an embedding tool's own rules). */
+export function enabledRules(selection: RuleSelection, rules: readonly Rule[] = RULES): EnabledRules {
   const selected = selection.select === null || selection.select === 'ALL' ? null : new Set(selection.select);
   const ignored = new Set(selection.ignore);
   const severities = new Map<string, Severity>();
   const meta: RuleMeta[] = [];
-  for (const rule of ALL_RULE_META) {
+  for (const rule of rules === RULES ? ALL_RULE_META : [...rules, UNUSED_SUPPRESSION]) {
     if ((selected && !selected.has(rule.id)) || ignored.has(rule.id)) continue;
     const severity = selection.severities[rule.id] ?? rule.defaultSeverity;
     if (severity === 'off') continue;
     severities.set(rule.id, severity);
     meta.push(rule);
   }
-  return { rules: RULES.filter((rule) => severities.has(rule.id)), severities, meta };
+  return { rules: rules.filter((rule) => severities.has(rule.id)), severities, meta };
 }
 
 /** Option defaults of a rule overlaid with the configured values. */

@@ -20,7 +20,14 @@ export interface FixedSource {
  * The result is parsed before it is returned; a fix that breaks the syntax is refused and the
  * original text comes back unchanged.
  */
-export async function fixSource(filePath: string, original: string, settings: LintSettings, unsafe: boolean): Promise<FixedSource> {
+export async function fixSource(
+  filePath: string,
+  original: string,
+  settings: LintSettings,
+  unsafe: boolean,
+  /** How a candidate text is linted; the language server lints with its open buffers. */
+  diagnosticsOf: (filePath: string, text: string, settings: LintSettings) => Promise<Diagnostic[]> = lintedDiagnostics,
+): Promise<FixedSource> {
   let text = original;
   let fixCount = 0;
   let diagnostics = await diagnosticsOf(filePath, text, settings);
@@ -48,7 +55,7 @@ export async function fixSource(filePath: string, original: string, settings: Li
   return { text, fixCount, diagnostics };
 }
 
-async function diagnosticsOf(filePath: string, text: string, settings: LintSettings): Promise<Diagnostic[]> {
+async function lintedDiagnostics(filePath: string, text: string, settings: LintSettings): Promise<Diagnostic[]> {
   const report = await lint([{ path: filePath, text, verbatim: true }], settings);
   return report.files[0]!.diagnostics;
 }

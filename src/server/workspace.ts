@@ -1,0 +1,262 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadProjectConfig, settingsFromConfig } from '../api/settings.js';
+import { ConfigError, type ResolvedConfig } from '../config/index.js';
+import { defaultConfig } from '../config/defaults.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { analyseFile } from '../engine/analyse.js';
+import { importedFiles, mentionsModal, REGISTRATION_CALL, type LintSettings } from '../engine/lint.js';
+import { ProjectIndex } from '../engine/project.js';
+import { enabledRules, ruleOptions, type EnabledRules } from '../engine/rule-set.js';
+import { fixSource, type FixedSource } from '../fix/fix-source.js';
+import { getParser, parseWith } from '../parser/parser.js';
+import type { SyntaxNode } from '../parser/syntax.js';
+import { RULES } from '../rules/index.js';
+import type { Rule } from '../rules/types.js';
+
+/** Names a config file can have; a change to one of them reloads the config. */
+export const CONFIG_FILE_NAMES = ['.modal-lint.toml', 'modal-lint.toml', 'pyproject.toml'];
+/** Modules bigger than this are not read from disk for cross-file facts (as on the command line). */
+const MAX_MODULE_BYTES = 2_000_000;
+
+export interface WorkspaceOptions {
+  /** Folder the config is searched from (as the command line run there would). */
+  root: string;
+  /** This config file instead of the closest one. */
+  configPath?: string;
+  /** The rules to run (default: the built-in set). */
+  rules?: readonly Rule[];
+}
+
+export interface FileAnalysis {
+  /** The text the findings are for: their ranges and fix offsets point into it. */
+  text: string;
+  diagnostics: Diagnostic[];
+  /** Failures of a rule or of the analysis, to show the user; the other rules' findings stand. */
+  notices: string[];
+}
+
+interface DiskText {
+  text: string | undefined;
+  /** Size and modification time when read, or `missing`. */
+  stamp: string;
+}
+
+function stampOf(filePath: string): string {
+  try {
+    const stats = fs.statSync(filePath);
+    return stats.isFile() ? `${stats.size}:${stats.mtimeMs}` : 'not-a-file';
+  } catch {
+    return 'missing';
+  }
+}
+
+/**
+ * What the language server keeps between edits: the config, the text of open buffers (which win
+ * over disk for every question, cross-file ones included), what was read from disk, parsed
+ * trees, and one project index whose models live until a file they depend on changes.
+ */
+export class Workspace {
+  config!: ResolvedConfig;
+  /** Why the config file could not be used, when it could not. */
+  configError: ConfigError | undefined;
+  /** A config file was loaded once: a later error keeps it rather than the defaults. */
+  hasLoadedConfig = false;
+  settings!: LintSettings;
+  private enabled!: EnabledRules;
+  private options!: Map<string, Record<string, unknown>>;
+  private configStamp = '';
+  private readonly buffers = new Map<string, string>();
+  private readonly disk = new Map<string, DiskText>();
+  private readonly trees = new Map<string, { text: string; tree: SyntaxNode }>();
+  /** Analyses of open files, until they or a file they depend on change. */
+  private readonly results = new Map<string, FileAnalysis>();
+  private index!: ProjectIndex;
+  private parse!: (source: string, filePath: string) => SyntaxNode;
+  private readonly rules: readonly Rule[];
+
+  private constructor(readonly root: string, private readonly configPath: string | undefined, rules: readonly Rule[] | undefined) {
+    this.rules = rules ?? RULES;
+  }
+
+  /** Loads the parser and the config (see `configError`). */
+  static async create(options: WorkspaceOptions): Promise<Workspace> {
+    const workspace = new Workspace(path.resolve(options.root), options.configPath, options.rules);
+    const parser = await getParser();
+    workspace.parse = (source, filePath) => {
+      const known = workspace.trees.get(filePath);
+      if (known && known.text === source) return known.tree;
+      const tree = parseWith(parser, source);
+      workspace.trees.set(filePath, { text: source, tree });
+      return tree;
+    };
+    workspace.loadConfig();
+    return workspace;
+  }
+
+  private newIndex(): ProjectIndex {
+    // Files that may import a module, for "is this module imported by an App's module": the open
+    // buffers and the modules already read from disk.
+    return new ProjectIndex(this.root, (filePath) => this.sourceOf(filePath), this.parse, () => new Set([...this.buffers.keys(), ...this.disk.keys()]));
+  }
+
+  /** Reads the config again. When it does not load, `configError` says why and the previous config (or the defaults) stays. */
+  loadConfig(): void {
+    this.configStamp = this.currentConfigStamp();
+    let config: ResolvedConfig;
+    try {
+      config = loadProjectConfig(this.root, this.configPath);
+      this.configError = undefined;
+      this.hasLoadedConfig = true;
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      this.configError = error;
+      config = this.config ?? defaultConfig(this.root);
+    }
+    this.config = config;
+    this.settings = settingsFromConfig(config, this.root);
+    this.enabled = enabledRules(this.settings, this.rules);
+    this.options = new Map(this.enabled.rules.map((rule) => [rule.id, ruleOptions(rule, this.settings.ruleOptions[rule.id])]));
+    this.index = this.newIndex();
+    this.results.clear();
+  }
+
+  /** Every place a config file could be found, with its size and time: what a reload depends on. */
+  private currentConfigStamp(): string {
+    if (this.configPath) return stampOf(path.resolve(this.root, this.configPath));
+    const parts: string[] = [];
+    for (let dir = this.root; ; dir = path.dirname(dir)) {
+      for (const name of CONFIG_FILE_NAMES) parts.push(stampOf(path.join(dir, name)));
+      if (path.dirname(dir) === dir) break;
+    }
+    return parts.join('|');
+  }
+
+  private sourceOf(filePath: string): string | undefined {
+    const buffer = this.buffers.get(filePath);
+    if (buffer !== undefined) return buffer;
+    let known = this.disk.get(filePath);
+    if (!known) {
+      const stamp = stampOf(filePath);
+      let text: string | undefined;
+      if (stamp !== 'missing' && stamp !== 'not-a-file' && Number(stamp.split(':')[0]) <= MAX_MODULE_BYTES) {
+        try {
+          text = fs.readFileSync(filePath, 'utf8');
+        } catch {
+          text = undefined;
+        }
+      }
+      this.disk.set(filePath, (known = { text, stamp }));
+    }
+    return known.text;
+  }
+
+  get openFiles(): string[] {
+    return [...this.buffers.keys()];
+  }
+
+  isOpen(filePath: string): boolean {
+    return this.buffers.has(filePath);
+  }
+
+  /** A buffer was opened or edited: returns the open files to analyse again (itself and its dependents). */
+  setBuffer(filePath: string, text: string): string[] {
+    this.buffers.set(filePath, text);
+    return this.invalidate([filePath]);
+  }
+
+  /** A buffer was closed: disk is the truth for it again. Returns the open files that depended on it. */
+  closeBuffer(filePath: string): string[] {
+    this.buffers.delete(filePath);
+    this.disk.delete(filePath);
+    return this.invalidate([filePath]);
+  }
+
+  /**
+   * Files changed on disk (watched files, a save). A config file reloads the config, a Python
+   * module drops what depended on it, anything else (a requirements file) drops every model.
+   * Returns the open files to analyse again.
+   */
+  filesChangedOnDisk(paths: string[]): string[] {
+    if (paths.some((filePath) => CONFIG_FILE_NAMES.includes(path.basename(filePath)))) return this.reloadConfig();
+    const modules = paths.filter((filePath) => filePath.endsWith('.py'));
+    if (modules.length < paths.length) {
+      this.disk.clear();
+      this.index = this.newIndex();
+      this.results.clear();
+      return this.openFiles;
+    }
+    for (const filePath of modules) this.disk.delete(filePath);
+    return this.invalidate(modules);
+  }
+
+  /** Config reload (see `configError`); every open file is analysed again. */
+  reloadConfig(): string[] {
+    this.disk.clear();
+    this.loadConfig();
+    return this.openFiles;
+  }
+
+  /**
+   * Catches changes the client did not report: a config file, or a module read from disk, whose
+   * size or time differs from when it was read. Cheap (a few `stat` calls). Returns the open
+   * files to analyse again.
+   */
+  refreshFromDisk(): string[] {
+    if (this.currentConfigStamp() !== this.configStamp) return this.reloadConfig();
+    const changed: string[] = [];
+    for (const [filePath, known] of this.disk) if (stampOf(filePath) !== known.stamp) changed.push(filePath);
+    for (const filePath of changed) this.disk.delete(filePath);
+    return changed.length > 0 ? this.invalidate(changed) : [];
+  }
+
+  private invalidate(paths: string[]): string[] {
+    const dependents = this.index.invalidate(paths);
+    const affected = [...new Set([...paths, ...dependents])];
+    for (const filePath of affected) this.results.delete(filePath);
+    return affected.filter((filePath) => this.buffers.has(filePath));
+  }
+
+  /** Analyses an open file (or a file on disk) with everything the workspace knows. */
+  analyse(filePath: string): FileAnalysis {
+    const known = this.results.get(filePath);
+    if (known) return known;
+    const text = this.sourceOf(filePath) ?? '';
+    const analysis = { text, ...this.analyseWith(this.index, filePath, text) };
+    this.results.set(filePath, analysis);
+    return analysis;
+  }
+
+  private analyseWith(index: ProjectIndex, filePath: string, text: string): { diagnostics: Diagnostic[]; notices: string[] } {
+    const notices: string[] = [];
+    if (!this.shouldAnalyse(index, filePath, text)) return { diagnostics: [], notices };
+    try {
+      const diagnostics = analyseFile(index, filePath, this.settings.ignoredForFile(filePath), this.enabled, this.options, notices);
+      diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
+      return { diagnostics, notices };
+    } catch (error) {
+      notices.push(`internal error while analysing this file: ${error instanceof Error ? error.message : String(error)}; please report it`);
+      return { diagnostics: [], notices };
+    }
+  }
+
+  /** The command line's test: a file that never names modal matters only when it registers on an App of a module it imports. */
+  private shouldAnalyse(index: ProjectIndex, filePath: string, text: string): boolean {
+    if (mentionsModal(text)) return true;
+    if (!REGISTRATION_CALL.test(text)) return false;
+    return importedFiles(filePath, text, index).some((target) => mentionsModal(this.sourceOf(target) ?? ''));
+  }
+
+  /** Findings of a text that is not (yet) the buffer's, e.g. a fix pass; other files as the workspace sees them. */
+  diagnosticsOfText(filePath: string, text: string): Diagnostic[] {
+    const index = new ProjectIndex(this.root, (candidate) => (candidate === filePath ? text : this.sourceOf(candidate)), this.parse, () => new Set([filePath, ...this.buffers.keys(), ...this.disk.keys()]));
+    return this.analyseWith(index, filePath, text).diagnostics;
+  }
+
+  /** Every safe fix (and unsafe ones when asked) applied, pass after pass, to the current text of a file. */
+  async fixAll(filePath: string, unsafe = false): Promise<FixedSource & { original: string }> {
+    const original = this.sourceOf(filePath) ?? '';
+    const fixed = await fixSource(filePath, original, this.settings, unsafe, async (file, text) => this.diagnosticsOfText(file, text));
+    return { ...fixed, original };
+  }
+}
