@@ -122,6 +122,17 @@ describe('dependency closures', () => {
     expect(provides(['seaborn'], 'matplotlib')).toBe('yes');
   });
 
+  it('extras bring what they name: transformers[torch], sglang[all], huggingface-hub[hf_xet]', () => {
+    expect(provides(['transformers[torch]'], 'torch')).toBe('yes');
+    expect(provides(['transformers[torch]'], 'accelerate')).toBe('yes');
+    expect(provides(['transformers[sentencepiece]'], 'sentencepiece')).toBe('yes');
+    expect(provides(['sglang[all]'], 'torch')).toBe('yes');
+    expect(provides(['sglang[all]'], 'fastapi')).toBe('yes');
+    expect(provides(['sglang'], 'torch')).toBe('no');
+    expect(provides(['huggingface_hub[hf_xet]'], 'hf_xet')).toBe('yes');
+    expect(provides(['chronos-forecasting'], 'transformers')).toBe('yes');
+  });
+
   it('an unknown distribution makes the answer unknown, a known one does not', () => {
     expect(provides(['numpy', 'surely-not-a-known-distribution'], 'pandas')).toBe('unknown');
     expect(provides(['numpy', 'surely-not-a-known-distribution'], 'numpy')).toBe('yes');
@@ -199,6 +210,8 @@ describe('builder requirements and base Python', () => {
     expect(providesModule(closure('2023.12'), 'fastapi')).toBe('yes');
     expect(providesModule(closure('2024.04'), 'fastapi')).toBe('yes');
     expect(providesModule(closure('2024.04'), 'rich')).toBe('yes');
+    expect(providesModule(closure('2023.12'), 'pydantic')).toBe('yes');
+    expect(providesModule(closure('2023.12'), 'starlette')).toBe('yes');
     for (const version of ['2024.10', '2025.06', 'PREVIEW']) {
       expect(providesModule(closure(version), 'fastapi'), version).toBe('no');
       expect(providesModule(closure(version), 'aiohttp'), version).toBe('yes');
