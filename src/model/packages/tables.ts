@@ -1124,7 +1124,7 @@ export const DISTRIBUTIONS: Readonly<Record<string, DistributionFacts>> = {
 
 /**
  * Distributions Modal's image builder puts into every container, by image builder version: the
- * pinned lists of modal-client `py/modal/builder/<version>.txt`, names normalised, environment
+ * pinned lists of modal-client `py/modal/builder/<version>.txt` (identical in 1.5.4 and later), names normalised, environment
  * markers dropped (a distribution pinned only for some Python versions is listed).
  *
  * - 2023.12 lists first-order requirements only (`builder/README.md`: "From version `2024.04`, the
@@ -1136,10 +1136,10 @@ export const DISTRIBUTIONS: Readonly<Record<string, DistributionFacts>> = {
  *   python-multipart.
  * - 2024.10 and later install none of those: aiohttp, grpclib, protobuf and their dependencies
  *   (2025.06 and PREVIEW add cbor2 and propcache).
- * - Up to 2024.10 these are installed into the image (`_image.py` `_registry_setup_commands`,
- *   `debian_slim`: "RUN ... pip install -r" of the requirements file); later versions mount them
- *   at run time ("after 2024.10, modal requirements are mounted at runtime"), so they are present
- *   in the container either way.
+ * - Up to 2024.10 these are installed into the image (modal-client 1.5.4 `py/modal/_image.py:2185`
+ *   in `_registry_setup_commands`, and the requirements command after `:2595` in `debian_slim`);
+ *   later versions mount them at run time (`_image.py:2181` "past 2024.10, client dependencies are
+ *   mounted at runtime", `:2599`), so they are present in the container either way.
  */
 export const BUILDER_REQUIREMENTS: Readonly<Record<string, readonly string[]>> = {
   '2023.12': [
@@ -1175,19 +1175,20 @@ export const NEWEST_BUILDER_VERSION = '2025.06';
  * Distributions the base Python of each readable base image already has, before any install step
  * of the user's.
  *
- * - `debian_slim`: `FROM python:<version>-slim-<debian>` (modal-client `py/modal/_image.py`,
- *   `debian_slim`). The official python images ship pip from `ensurepip`, and for Python before 3.12
+ * - `debian_slim`: `FROM python:<version>-slim-<debian>` (modal-client 1.5.4
+ *   `py/modal/_image.py:2583`, `debian_slim`). The official python images ship pip from `ensurepip`, and for Python before 3.12
  *   also setuptools and wheel (docker-library/python `Dockerfile-linux.template`, the
  *   `{{ if .setuptools }}` step; dropped for 3.12 in commit fcb79b9d, "Update to 3.12.0b1 (which
- *   removes bundled setuptools)"). Modal then runs `pip install --upgrade <package_tools>`,
+ *   removes bundled setuptools)"). Modal then runs `pip install --upgrade <package_tools>` (`:2595`),
  *   `package_tools` being "pip" for 2023.12 and "pip wheel uv" from 2024.04
  *   (`py/modal/builder/base-images.json`).
  * - `micromamba`: `micromamba install -n base -y python=<version> pip -c conda-forge`
- *   (`_image.py`, `micromamba`); conda-forge's pip has depended on setuptools and wheel, so both
+ *   (`_image.py:2075`, `micromamba`); conda-forge's pip has depended on setuptools and wheel, so both
  *   are listed.
  * - `add_python` (`from_registry(..., add_python=)`, `from_dockerfile(..., add_python=)`): a
- *   standalone CPython copied into `/usr/local` (`_registry_setup_commands`), with pip; up to
- *   builder 2024.10 followed by `python -m pip install --upgrade <package_tools>`.
+ *   standalone CPython copied into `/usr/local` (`_image.py:2164`, `_registry_setup_commands`),
+ *   with pip; up to builder 2024.10 followed by `python -m pip install --upgrade <package_tools>`
+ *   (`:2185`).
  *
  * Conservative on purpose: a distribution that may be there is listed.
  */
