@@ -90,14 +90,14 @@
  *   chatterbox-tts, dbt-duckdb, depth-anything-3, edgartools, esm, gradio-pdf,
  *   httpxthrottlecache, img2dataset, nemo-toolkit, open3d, pynat, pypistats, tensorrt-llm.
  * Extras modal-examples asks for that are not covered (the same holds for them):
- *   jax[cuda12-pip], jax[cuda12], qdrant-client[fastembed-gpu], ray[data], ray[serve], ray[tune], trl[peft], unsloth[cu128-torch270], verifiers[all], vllm[audio].
+ *   qdrant-client[fastembed-gpu], unsloth[cu128-torch270], verifiers[all].
  * Other commonly installed distributions not covered yet:
  *   adlfs, auto-gptq, autoawq, kenlm, pinecone, pyctcdecode, scrapy, tts.
  */
 export interface DistributionFacts {
   /** Top-level import names; omitted when the import name is the normalised name with `-` as `_`. */
   imports?: readonly string[];
-  /** Direct dependencies by extra (`''` for the base set), as distribution names (extras allowed: `uvicorn[standard]`). */
+  /** Direct dependencies by extra (`''` for the base set): distribution names, extras allowed (`uvicorn[standard]`). */
   requires?: Readonly<Record<string, readonly string[]>>;
   /** Where the facts come from: lock files (`L<n>`, listed above), a pyproject.toml at a commit, or "recalled". */
   source?: string;
@@ -1124,8 +1124,9 @@ export const DISTRIBUTIONS: Readonly<Record<string, DistributionFacts>> = {
 
 /**
  * Distributions Modal's image builder puts into every container, by image builder version: the
- * pinned lists of modal-client `py/modal/builder/<version>.txt` (identical in 1.5.4 and later), names normalised, environment
- * markers dropped (a distribution pinned only for some Python versions is listed).
+ * pinned lists of modal-client `py/modal/builder/<version>.txt` (identical in 1.5.4 and later),
+ * names normalised, environment markers dropped (a distribution pinned only for some Python
+ * versions is listed).
  *
  * - 2023.12 lists first-order requirements only (`builder/README.md`: "From version `2024.04`, the
  *   requirements specify the entire dependency tree"), so take its closure with
@@ -1176,12 +1177,12 @@ export const NEWEST_BUILDER_VERSION = '2025.06';
  * of the user's.
  *
  * - `debian_slim`: `FROM python:<version>-slim-<debian>` (modal-client 1.5.4
- *   `py/modal/_image.py:2583`, `debian_slim`). The official python images ship pip from `ensurepip`, and for Python before 3.12
- *   also setuptools and wheel (docker-library/python `Dockerfile-linux.template`, the
- *   `{{ if .setuptools }}` step; dropped for 3.12 in commit fcb79b9d, "Update to 3.12.0b1 (which
- *   removes bundled setuptools)"). Modal then runs `pip install --upgrade <package_tools>` (`:2595`),
- *   `package_tools` being "pip" for 2023.12 and "pip wheel uv" from 2024.04
- *   (`py/modal/builder/base-images.json`).
+ *   `py/modal/_image.py:2583`, `debian_slim`). The official python images ship pip from
+ *   `ensurepip`, and for Python before 3.12 also setuptools and wheel (docker-library/python
+ *   `Dockerfile-linux.template`, the `{{ if .setuptools }}` step; dropped for 3.12 in commit
+ *   fcb79b9d, "Update to 3.12.0b1 (which removes bundled setuptools)"). Modal then runs
+ *   `pip install --upgrade <package_tools>` (`:2595`), `package_tools` being "pip" for 2023.12
+ *   and "pip wheel uv" from 2024.04 (`py/modal/builder/base-images.json`).
  * - `micromamba`: `micromamba install -n base -y python=<version> pip -c conda-forge`
  *   (`_image.py:2075`, `micromamba`); conda-forge's pip has depended on setuptools and wheel, so both
  *   are listed.
@@ -1192,7 +1193,9 @@ export const NEWEST_BUILDER_VERSION = '2025.06';
  *
  * Conservative on purpose: a distribution that may be there is listed.
  */
-export const BASE_PYTHON_DISTRIBUTIONS_BY_IMAGE: Readonly<Record<'debian_slim' | 'micromamba' | 'add_python', readonly string[]>> = {
+export type BasePythonImage = 'debian_slim' | 'micromamba' | 'add_python';
+
+export const BASE_PYTHON_DISTRIBUTIONS_BY_IMAGE: Readonly<Record<BasePythonImage, readonly string[]>> = {
   debian_slim: ['pip', 'setuptools', 'uv', 'wheel'],
   micromamba: ['pip', 'setuptools', 'wheel'],
   add_python: ['pip', 'setuptools', 'uv', 'wheel'],
