@@ -12,6 +12,7 @@ import {
   type InstallSpec, type TextReader,
 } from './packages/requirements.js';
 import { STDLIB_MODULES } from './packages/stdlib-modules.js';
+import { BASE_PYTHON_DISTRIBUTIONS } from './packages/tables.js';
 import { enclosingScope } from './scope.js';
 
 /*
@@ -426,8 +427,6 @@ function readChain(model: ModalModel, chain: ImageChain): ImageContents {
 /** Modules every container has besides the standard library: the client Modal mounts (`mount.py`). */
 const MODAL_CLIENT_MODULES = new Set(['modal', 'modal_proto', 'modal_version', 'synchronicity']);
 
-/** What the base Python of `debian_slim`, `micromamba` and plain registry images may hold. */
-const BASE_PYTHON_DISTRIBUTIONS = ['pip', 'setuptools', 'wheel'];
 
 /** What decides which packages are present beyond the code: the tables and the image builder version. */
 export interface PackageSettings {
