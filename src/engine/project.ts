@@ -8,6 +8,8 @@ type Exports = Map<string, ModuleExport>;
 
 /** How many modules deep an import is followed to find what a name is (an App, an image). */
 export const MAX_IMPORT_DEPTH = 100;
+/** How many released modules are kept parsed again for calls into their functions. */
+const REVISITED_MODELS = 8;
 
 /**
  * The cross-file view: module-level Apps and images of every analysed file, so that
@@ -19,6 +21,8 @@ export class ProjectIndex implements ImportResolver {
   private readonly exportsByPath = new Map<string, Exports | null>();
   private readonly building = new Set<string>();
   private readonly released = new Set<string>();
+  /** Models of released files built again for calls into them, oldest first. */
+  private readonly revisited = new Map<string, ModalModel | null>();
   private readonly fileExists = new Map<string, boolean>();
   /** Files each module's resolution looked at (found or not): what a cached result depends on. */
   private readonly consulted = new Map<string, Set<string>>();
@@ -40,6 +44,27 @@ export class ProjectIndex implements ImportResolver {
       const source = this.sourceOf(filePath) ?? readIfSmall(filePath);
       const model = source === undefined ? null : new ModalModel(filePath, this.parse(source), this);
       this.models.set(filePath, model);
+      return model;
+    } finally {
+      this.building.delete(filePath);
+    }
+  }
+
+  /**
+   * The model of a project file whose functions another module calls. A file already analysed and
+   * released is parsed again; a few such models are kept, so memory stays flat.
+   */
+  modelOf(filePath: string): ModalModel | null {
+    if (!this.released.has(filePath)) return this.modelFor(filePath);
+    const kept = this.revisited.get(filePath);
+    if (kept !== undefined) return kept;
+    if (this.building.has(filePath) || this.building.size >= MAX_IMPORT_DEPTH) return null;
+    this.building.add(filePath);
+    try {
+      const source = this.sourceOf(filePath) ?? readIfSmall(filePath);
+      const model = source === undefined ? null : new ModalModel(filePath, this.parse(source), this);
+      if (this.revisited.size >= REVISITED_MODELS) this.revisited.delete(this.revisited.keys().next().value!);
+      this.revisited.set(filePath, model);
       return model;
     } finally {
       this.building.delete(filePath);

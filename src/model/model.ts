@@ -22,6 +22,8 @@ export interface ImportResolver {
   exportOf(fromPath: string, binding: ImportBinding): ModuleExport | undefined;
   /** The project file a module name refers to, if any. */
   resolveModule?(fromPath: string, binding: Pick<ImportBinding, 'module' | 'level'>): string | null;
+  /** The model of a project file, to follow a call into a function defined there. */
+  modelOf?(filePath: string): ModalModel | null;
 }
 
 export const NO_PROJECT: ImportResolver = { exportOf: () => undefined };
@@ -234,6 +236,17 @@ export class ModalModel {
   /** The project file an import names (`routes.py` for `from .routes import r`); null for third-party modules. */
   moduleFileOf(binding: Pick<ImportBinding, 'module' | 'level'>): string | null {
     return this.project.resolveModule?.(this.path, binding) ?? null;
+  }
+
+  /** The model of the project module an import names (`helpers` in `from helpers import f`); null for third-party modules. */
+  projectModelOf(binding: Pick<ImportBinding, 'module' | 'level'>): ModalModel | null {
+    const file = this.moduleFileOf(binding);
+    return file && file !== this.path ? this.project.modelOf?.(file) ?? null : null;
+  }
+
+  /** Every module-level binding of a name, in source order. */
+  moduleBindingsOf(name: string): Binding[] {
+    return this.moduleBindings.get(name) ?? [];
   }
 
   /** What a project module exports under an imported name; undefined when the module is not the project's. */
