@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProjectIndex } from '../src/engine/project.js';
-import { originValue, possibleOrigins, type PossibleOrigin } from '../src/model/flow.js';
+import { originValue, possibleLengths, possibleOrigins, type PossibleOrigin } from '../src/model/flow.js';
 import { ModalModel } from '../src/model/model.js';
 import { getParser, parseWith } from '../src/parser/parser.js';
 import type { SyntaxNode } from '../src/parser/syntax.js';
@@ -150,5 +150,28 @@ describe('helpers in other modules', () => {
       expect(origins.every((origin) => origin.site === use && origin.model !== model)).toBe(true);
     }
     expect(describeOrigins(possibleOrigins(model, uses[2]))).toEqual(['any: ?']);
+  });
+});
+
+describe('list lengths', () => {
+  it('counts splats and `+` on each side of is_local()', () => {
+    const source = [
+      'import modal',
+      'def optional():',
+      '    try:',
+      '        return [modal.Secret.from_name("a")]',
+      '    except Exception:',
+      '        return []',
+      'extra = optional() if modal.is_local() else []',
+      'use = [modal.Secret.from_name("b"), *extra] + ["c"]',
+    ].join('\n');
+    const model = modelOf(source);
+    const lengths = possibleLengths(model, useOf(model))!.map((entry) => `${entry.locality ?? 'any'}: ${entry.length}`);
+    expect(lengths).toEqual(['local: 3', 'local: 2', 'container: 2']);
+  });
+
+  it('gives up on what it cannot count', () => {
+    const model = modelOf('import os\nuse = [1, *os.environ["X"].split()]\n');
+    expect(possibleLengths(model, useOf(model))).toBeNull();
   });
 });

@@ -345,3 +345,63 @@ export function alwaysExits(block: SyntaxNode): boolean {
   }
   return false;
 }
+
+/** One length a list may have, and the `is_local()` side it has it on. */
+export interface PossibleLength {
+  length: number;
+  locality: Locality;
+  /** The expressions it was read from, in their own modules. */
+  nodes: SyntaxNode[];
+}
+
+/**
+ * The lengths a list expression may have, each with its `is_local()` side: through every origin of
+ * the value, `[a, *rest]`, `a + b` and tuples. Null when some origin is not a list the model can count.
+ */
+export function possibleLengths(model: ModalModel, node: SyntaxNode | null | undefined, depth = 0): PossibleLength[] | null {
+  if (!node || depth > 8) return null;
+  const results: PossibleLength[] = [];
+  for (const origin of possibleOrigins(model, node)) {
+    const lengths = originLengths(origin, depth);
+    if (!lengths) return null;
+    for (const entry of lengths) {
+      const locality = combineLocality(origin.locality, entry.locality);
+      if (locality !== undefined) results.push({ length: entry.length, locality, nodes: entry.nodes });
+    }
+    if (results.length > MAX_ORIGINS) return null;
+  }
+  return results;
+}
+
+function originLengths(origin: PossibleOrigin, depth: number): PossibleLength[] | null {
+  const expr = origin.node;
+  if (!expr) return null;
+  if (expr.type === 'list' || expr.type === 'tuple') {
+    let combined: PossibleLength[] = [{ length: 0, locality: null, nodes: [expr] }];
+    for (const item of expr.namedChildren) {
+      if (item.type === 'parenthesized_list_splat') return null;
+      const part = item.type === 'list_splat' ? possibleLengths(origin.model, item.namedChildren[0], depth + 1) : [{ length: 1, locality: null, nodes: [] }];
+      if (!part) return null;
+      combined = product(combined, part);
+      if (combined.length > MAX_ORIGINS) return null;
+    }
+    return combined;
+  }
+  if (expr.type === 'binary_operator' && expr.children.some((child) => !child.isNamed && child.text === '+')) {
+    const left = possibleLengths(origin.model, expr.field('left'), depth + 1);
+    const right = possibleLengths(origin.model, expr.field('right'), depth + 1);
+    return left && right ? product(left, right) : null;
+  }
+  return null;
+}
+
+function product(first: PossibleLength[], second: PossibleLength[]): PossibleLength[] {
+  const out: PossibleLength[] = [];
+  for (const a of first) {
+    for (const b of second) {
+      const locality = combineLocality(a.locality, b.locality);
+      if (locality !== undefined) out.push({ length: a.length + b.length, locality, nodes: [...a.nodes, ...b.nodes] });
+    }
+  }
+  return out;
+}

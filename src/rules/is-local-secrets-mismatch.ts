@@ -2,7 +2,7 @@ import type { SyntaxNode } from '../parser/syntax.js';
 import { conditionFacts } from '../model/guards.js';
 import type { ModalModel, Registration } from '../model/model.js';
 import { blockStatements, statementBindings } from '../model/scope.js';
-import { originValue, possibleOrigins } from '../model/flow.js';
+import { possibleLengths, reachingBindings } from '../model/flow.js';
 import { defineRule } from './types.js';
 
 /** Number of items of a statically known list, or null. */
@@ -29,23 +29,22 @@ function lastAssignments(block: SyntaxNode): Map<string, { statement: SyntaxNode
  * variable is made again in the container, where a secret may well set that variable).
  */
 function sideLengths(model: ModalModel, value: SyntaxNode): { local: Set<number>; container: Set<number>; origins: SyntaxNode[]; via: string } | null {
-  const origins = possibleOrigins(model, value);
-  if (origins.length === 0 || origins.every((origin) => origin.locality === null)) return null;
+  const lengths = possibleLengths(model, value);
+  if (!lengths || lengths.length === 0 || lengths.every((entry) => entry.locality === null)) return null;
   const local = new Set<number>();
   const container = new Set<number>();
-  for (const origin of origins) {
-    const resolved = originValue(origin);
-    if (resolved.kind !== 'list') return null;
-    if (origin.locality !== 'container') local.add(resolved.items.length);
-    if (origin.locality !== 'local') container.add(resolved.items.length);
+  for (const entry of lengths) {
+    if (entry.locality !== 'container') local.add(entry.length);
+    if (entry.locality !== 'local') container.add(entry.length);
   }
   if (local.size === 0 || container.size === 0) return null;
-  const helpers = new Set(origins.flatMap((origin) => {
-    const scope = origin.node ? enclosingFunctionName(origin.node) : null;
+  const origins = lengths.flatMap((entry) => entry.nodes);
+  const helpers = new Set(origins.flatMap((node) => {
+    const scope = enclosingFunctionName(node);
     return scope ? [`\`${scope}()\``] : [];
   }));
   const via = helpers.size > 0 ? `as returned by ${[...helpers].join(', ')}` : 'through the bindings of its names';
-  return { local, container, origins: origins.flatMap((origin) => (origin.node ? [origin.node] : [])), via };
+  return { local, container, origins, via };
 }
 
 function enclosingFunctionName(node: SyntaxNode): string | null {
@@ -155,7 +154,9 @@ export default defineRule({
       const sides = sideLengths(model, value);
       if (!sides) continue;
       const covered = (node: SyntaxNode) => reported.some((at) => at.contains(node) || node.contains(at));
-      if (covered(value) || sides.origins.some((node) => model.root.contains(node) && covered(node))) continue;
+      const boundBy = [value, ...value.descendants()].filter((node) => node.type === 'identifier')
+        .flatMap((identifier) => reachingBindings(model, identifier).map((reaching) => reaching.binding.statement));
+      if (covered(value) || [...sides.origins, ...boundBy].some((node) => model.root.contains(node) && covered(node))) continue;
       const { local, container } = sides;
       if (![...local].some((l) => [...container].some((c) => l !== c))) continue;
       const definite = local.size === 1 && container.size === 1;
