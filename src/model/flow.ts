@@ -343,6 +343,17 @@ export function alwaysExits(block: SyntaxNode): boolean {
     const branches = [last.field('consequence'), ...alternatives.map((clause) => clause.field('consequence') ?? clause.field('body'))];
     return branches.every((branch) => branch !== null && alwaysExits(branch));
   }
+  if (last.type === 'try_statement') {
+    // `try: return a` / `except E: return b`: every way out returns or raises.
+    const body = last.field('body');
+    const handlers = last.namedChildren.filter((clause) => clause.type === 'except_clause' || clause.type === 'except_group_clause');
+    const handlerBlocks = handlers.map((clause) => clause.namedChildren.find((child) => child.type === 'block') ?? null);
+    return body !== null && alwaysExits(body) && handlerBlocks.every((block) => block !== null && alwaysExits(block));
+  }
+  if (last.type === 'with_statement') {
+    const body = last.field('body');
+    return body !== null && alwaysExits(body);
+  }
   return false;
 }
 
