@@ -63,8 +63,11 @@ export function shipsDotenvFile(model: ModalModel, call: SyntaxNode): boolean {
     const stepArgs = callArguments(step);
     const local = resolveAt(model, stepArgs.keywords.get('local_path') ?? stepArgs.positional[0]);
     const remote = resolveAt(model, stepArgs.keywords.get('remote_path') ?? stepArgs.positional[1]);
-    if (local.kind !== 'str' || remote.kind !== 'str' || path.posix.basename(local.value) !== path.posix.basename(wanted)) return false;
-    const target = remote.value.endsWith('/') ? `${remote.value}${path.posix.basename(local.value)}` : remote.value;
+    if (remote.kind !== 'str') return false;
+    // Where the file lands is what matters; `str(HERE / ".env")` as the source is fine.
+    if (local.kind === 'str' && path.posix.basename(local.value) !== path.posix.basename(wanted)) return false;
+    if (local.kind !== 'str' && remote.value.endsWith('/')) return false;
+    const target = remote.value.endsWith('/') ? `${remote.value}${path.posix.basename((local as { value: string }).value)}` : remote.value;
     return path.posix.normalize(target) === path.posix.join('/root', wanted);
   });
 }
