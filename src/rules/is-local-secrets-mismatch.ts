@@ -1,6 +1,6 @@
 import type { SyntaxNode } from '../parser/syntax.js';
 import { conditionFacts } from '../model/guards.js';
-import type { ModalModel, Registration } from '../model/model.js';
+import { callArguments, type ModalModel, type Registration } from '../model/model.js';
 import { blockStatements, statementBindings } from '../model/scope.js';
 import { possibleLengths, reachingBindings } from '../model/flow.js';
 import { defineRule } from './types.js';
@@ -60,7 +60,7 @@ export default defineRule({
   tags: ['secrets', 'is_local', 'deploy'],
   summary: 'The two sides of a `modal.is_local()` test attach different numbers of secrets.',
   docs: {
-    what: 'Under `if modal.is_local(): ... else: ...` (either polarity, also `X if modal.is_local() else Y`), flags secret lists of different lengths that reach a `secrets=` argument: a name bound in both branches, decorators of the same function in both branches, or the two arms of a conditional expression. It also follows a `secrets=` value through names bound more than once (`secrets = [...]` then `if not modal.is_local(): secrets = [...]`) and through calls to functions of the project, in the same module or imported from another one, whose `return` values sit on one side of an `is_local()` test or after an early `if not modal.is_local(): return []`. When the choice depends on an `is_local()` test, the numbers of secrets each side can get are compared: "come to" when they always differ, "may come to" when they differ for some local environments (a helper that returns a secret only when `HF_TOKEN` is set locally). A choice made without `is_local()` (an environment variable alone) is made again in the container, where the secret itself may set that variable, and is not reported.',
+    what: 'Under `if modal.is_local(): ... else: ...` (either polarity, also `X if modal.is_local() else Y`), flags secret lists of different lengths that reach a `secrets=` argument: a name bound in both branches, decorators of the same function in both branches, or the two arms of a conditional expression. It also follows the `secrets=` of `@app.function` / `@app.cls` / `@app.server` and of `modal.App(...)` through names bound more than once (`secrets = [...]` then `if not modal.is_local(): secrets = [...]`) and through calls to functions of the project, in the same module or imported from another one, whose `return` values sit on one side of an `is_local()` test or after an early `if not modal.is_local(): return []`. When the choice depends on an `is_local()` test, the numbers of secrets each side can get are compared: "come to" when they always differ, "may come to" when they differ for some local environments (a helper that returns a secret only when `HF_TOKEN` is set locally). A choice made without `is_local()` (an environment variable alone) is made again in the container, where the secret itself may set that variable, and is not reported.',
     why: 'Modal imports your module twice: once locally to build the App, and again inside every container, where `modal.is_local()` is False. The container must rebuild the same dependency graph of objects that was deployed. When the local branch attaches two secrets and the container branch one, the function definitions no longer line up, and the container fails at start-up instead of at deploy time. Swap the secret source, not the number of secrets.',
     example: 'if modal.is_local():\n    secrets = [modal.Secret.from_dotenv(), modal.Secret.from_name("openai")]\nelse:\n    secrets = [modal.Secret.from_name("openai")]\n\n@app.function(secrets=secrets)\ndef ask(q: str) -> str: ...',
     useInstead: 'if modal.is_local():\n    secrets = [modal.Secret.from_dotenv(), modal.Secret.from_name("openai")]\nelse:\n    secrets = [modal.Secret.from_name("app-env"), modal.Secret.from_name("openai")]',
@@ -71,7 +71,7 @@ export default defineRule({
     decoratorMismatch: '`{function}` is registered with {localCount} secret(s) locally and {remoteCount} in the container; both sides of `modal.is_local()` must attach the same number of secrets.',
     ternaryMismatch: 'This `secrets=` list has {localCount} secret(s) locally and {remoteCount} in the container; both sides of `modal.is_local()` must attach the same number of secrets.',
     flowMismatch: 'These secrets come to {localCount} when `modal.is_local()` is true and {remoteCount} in the container ({via}); the container must rebuild the same functions, so both sides need the same number of secrets.',
-    flowMayMismatch: 'These secrets may come to {localCount} when `modal.is_local()` is true but {remoteCount} in the container, depending on the local environment ({via}); the container must rebuild the same functions, so both sides need the same number of secrets.',
+    flowMayMismatch: 'These secrets may come to {localCount} when `modal.is_local()` is true but {remoteCount} in the container, depending on what the code finds on the deploying machine ({via}); the container must rebuild the same functions, so both sides need the same number of secrets.',
   },
   check({ model, report: emit }) {
     const reported: SyntaxNode[] = [];
@@ -148,8 +148,13 @@ export default defineRule({
       }
     }
 
-    // Lengths that differ only once helper returns and rebindings are followed.
-    for (const value of secretValues) {
+    // Lengths that differ only once helper returns and rebindings are followed: registrations and Apps,
+    // whose secrets are part of the functions the container rebuilds.
+    const definitionSecrets = [
+      ...model.registrations.map((registration) => registration.args.keywords.get('secrets')),
+      ...model.apps.map((app) => callArguments(app.call).keywords.get('secrets')),
+    ].filter((value): value is SyntaxNode => value !== undefined);
+    for (const value of definitionSecrets) {
       if (model.localityOf(value) !== null) continue;
       const sides = sideLengths(model, value);
       if (!sides) continue;
