@@ -175,3 +175,22 @@ describe('list lengths', () => {
     expect(possibleLengths(model, useOf(model))).toBeNull();
   });
 });
+
+describe('lists that change size', () => {
+  it('does not count a list that is appended to, extended or sliced', () => {
+    const source = [
+      'import modal',
+      'def secrets():',
+      '    if not modal.is_local():',
+      '        return [modal.Secret.from_name("a")]',
+      '    found = []',
+      '    found.append(modal.Secret.from_dotenv())',
+      '    return found',
+      'use = secrets()',
+    ].join('\n');
+    const model = modelOf(source);
+    expect(possibleLengths(model, useOf(model))).toBeNull();
+    const sliced = modelOf('items = [1, 2]\nitems[1:] = []\nuse = items\n');
+    expect(possibleLengths(sliced, useOf(sliced))).toBeNull();
+  });
+});
