@@ -405,11 +405,18 @@ function commandMayShip(command: string, names: Set<string>): boolean {
     const words = part.trim().split(/\s+/).filter((word) => word !== '' && word !== 'sudo' && !/^[A-Z_]+=/.test(word));
     if (words.length === 0) return false;
     const pip = pipArguments(words);
-    if (pip) return pip.some((word) => !word.startsWith('-') && requirementShips(word.replace(/^["']|["']$/g, ''), names)) || pip.some((word) => word === '-e' || word === '--editable' || word === '-r');
+    if (pip) {
+      if (pip.some((word) => word === '-e' || word === '--editable' || word === '-r' || word === '--requirement')) return true;
+      // The values of `--index-url URL` and the like are not requirements.
+      const requirementsOnly = pip.filter((word, index) => !word.startsWith('-') && !PIP_VALUE_OPTIONS.has(pip[index - 1] ?? ''));
+      return requirementsOnly.some((word) => requirementShips(word.replace(/^["']|["']$/g, ''), names));
+    }
     if (words[0] === 'ln') return words.some((word) => word.includes('site-packages') || word.startsWith('/root'));
     return !SYSTEM_COMMANDS.has(words[0]!);
   });
 }
+
+const PIP_VALUE_OPTIONS = new Set(['-i', '--index-url', '--extra-index-url', '-f', '--find-links', '-c', '--constraint', '--target', '-t', '--python', '--prefix', '--root']);
 
 /** The arguments after `install` of `pip install ...`, `python -m pip install ...`, `uv pip install ...`; null for other commands. */
 function pipArguments(words: string[]): string[] | null {
