@@ -9,6 +9,8 @@ type Exports = Map<string, ModuleExport>;
 
 /** How many modules deep an import is followed to find what a name is (an App, an image). */
 export const MAX_IMPORT_DEPTH = 100;
+/** How many released modules are kept parsed again for calls into their functions. */
+const REVISITED_MODELS = 8;
 
 /**
  * The cross-file view: module-level Apps and images of every analysed file, so that
@@ -20,6 +22,8 @@ export class ProjectIndex implements ImportResolver {
   private readonly exportsByPath = new Map<string, Exports | null>();
   private readonly building = new Set<string>();
   private readonly released = new Set<string>();
+  /** Models of released files built again for calls into them, oldest first. */
+  private readonly revisited = new Map<string, ModalModel | null>();
   private readonly fileExists = new Map<string, boolean>();
   /** Files each module's resolution looked at (found or not): what a cached result depends on. */
   private readonly consulted = new Map<string, Set<string>>();
@@ -55,6 +59,27 @@ export class ProjectIndex implements ImportResolver {
 
   get projectRoot(): string {
     return this.root;
+  }
+
+  /**
+   * The model of a project file whose functions another module calls. A file already analysed and
+   * released is parsed again; a few such models are kept, so memory stays flat.
+   */
+  modelOf(filePath: string): ModalModel | null {
+    if (!this.released.has(filePath)) return this.modelFor(filePath);
+    const kept = this.revisited.get(filePath);
+    if (kept !== undefined) return kept;
+    if (this.building.has(filePath) || this.building.size >= MAX_IMPORT_DEPTH) return null;
+    this.building.add(filePath);
+    try {
+      const source = this.sourceOf(filePath) ?? readIfSmall(filePath);
+      const model = source === undefined ? null : new ModalModel(filePath, this.parse(source, filePath), this);
+      if (this.revisited.size >= REVISITED_MODELS) this.revisited.delete(this.revisited.keys().next().value!);
+      this.revisited.set(filePath, model);
+      return model;
+    } finally {
+      this.building.delete(filePath);
+    }
   }
 
   /** Drops a file's model once it is analysed; its exports and import summary stay available to importers. */
@@ -233,8 +258,9 @@ export class ProjectIndex implements ImportResolver {
       this.texts.delete(filePath);
       this.directories.delete(filePath);
     }
-    // Who imports whom can change with any edit.
+    // Who imports whom, and what a called function returns, can change with any edit.
     this.importers.clear();
+    this.revisited.clear();
     return dependents;
   }
 
@@ -249,6 +275,7 @@ export class ProjectIndex implements ImportResolver {
     this.texts.clear();
     this.directories.clear();
     this.importers.clear();
+    this.revisited.clear();
   }
 
   /** True when the module defines an App at module level (so files importing it are Modal files). */

@@ -36,6 +36,8 @@ export interface ImportResolver {
   importersOf?(filePath: string): string[];
   /** True when a project module named `modal` may be what `import modal` loads. */
   shadowsModal?(fromPath: string): boolean;
+  /** The model of a project file, to follow a call into a function defined there. */
+  modelOf?(filePath: string): ModalModel | null;
 }
 
 /** One import a module runs at its top level, outside any guard that keeps it from running locally. */
@@ -270,6 +272,17 @@ export class ModalModel {
   /** True when `modal` in this file may be a project module that shadows the Modal package. */
   get modalShadowed(): boolean {
     return this.project.shadowsModal?.(this.path) ?? false;
+  }
+
+  /** The model of the project module an import names (`helpers` in `from helpers import f`); null for third-party modules. */
+  projectModelOf(binding: Pick<ImportBinding, 'module' | 'level'>): ModalModel | null {
+    const file = this.moduleFileOf(binding);
+    return file && file !== this.path ? this.project.modelOf?.(file) ?? null : null;
+  }
+
+  /** Every module-level binding of a name, in source order. */
+  moduleBindingsOf(name: string): Binding[] {
+    return this.moduleBindings.get(name) ?? [];
   }
 
   /** What a project module exports under an imported name; undefined when the module is not the project's. */

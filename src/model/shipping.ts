@@ -1,4 +1,6 @@
+import path from 'node:path';
 import type { SyntaxNode } from '../parser/syntax.js';
+import { resolveAt } from './images.js';
 import { callArguments, type ModalModel } from './model.js';
 
 /** Image steps and constructors that put files from the local machine into a container. */
@@ -31,4 +33,41 @@ export function mayShipLocalFiles(model: ModalModel): boolean {
     if (chain.steps.some((step) => SHIPPING.has(step.method)) || (chain.base && SHIPPING.has(chain.base.constructor))) return true;
   }
   return false;
+}
+
+const FILE_STEPS = new Set(['add_local_file', 'copy_local_file']);
+
+/**
+ * True when the image puts the `.env` file a `load_dotenv()` / `dotenv_values()` call reads into
+ * `/root`, the container's working directory and the folder of the module there:
+ * `add_local_file(".env", "/root/.env")`. With no path, python-dotenv looks for `.env` next to the
+ * calling module and in the folders above it; a relative path is read from the working directory.
+ */
+export function shipsDotenvFile(model: ModalModel, call: SyntaxNode): boolean {
+  const args = callArguments(call);
+  const pathArgument = args.keywords.get('dotenv_path') ?? args.positional[0];
+  let wanted = '.env';
+  if (pathArgument) {
+    const value = resolveAt(model, pathArgument);
+    if (value.kind !== 'str' || value.value.startsWith('/')) return false;
+    wanted = path.posix.normalize(value.value);
+  }
+  const steps = [
+    ...model.nodesOfType('call'),
+    ...[...model.registrations.map((registration) => registration.args.keywords.get('image')), ...model.apps.map((app) => callArguments(app.call).keywords.get('image'))]
+      .flatMap((expression) => model.imageChainOf(expression)?.steps.map((step) => step.call) ?? []),
+  ];
+  return steps.some((step) => {
+    const name = methodName(step);
+    if (!name || !FILE_STEPS.has(name)) return false;
+    const stepArgs = callArguments(step);
+    const local = resolveAt(model, stepArgs.keywords.get('local_path') ?? stepArgs.positional[0]);
+    const remote = resolveAt(model, stepArgs.keywords.get('remote_path') ?? stepArgs.positional[1]);
+    if (remote.kind !== 'str') return false;
+    // Where the file lands is what matters; `str(HERE / ".env")` as the source is fine.
+    if (local.kind === 'str' && path.posix.basename(local.value) !== path.posix.basename(wanted)) return false;
+    if (local.kind !== 'str' && remote.value.endsWith('/')) return false;
+    const target = remote.value.endsWith('/') ? `${remote.value}${path.posix.basename((local as { value: string }).value)}` : remote.value;
+    return path.posix.normalize(target) === path.posix.join('/root', wanted);
+  });
 }

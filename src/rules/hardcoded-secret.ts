@@ -1,5 +1,6 @@
 import type { SyntaxNode } from '../parser/syntax.js';
 import { credentialKind } from '../model/credentials.js';
+import { possibleOrigins } from '../model/flow.js';
 import { callArguments, type ModalModel } from '../model/model.js';
 import { defineRule } from './types.js';
 
@@ -13,7 +14,7 @@ function unwrap(node: SyntaxNode): SyntaxNode {
 function dictEntries(model: ModalModel, node: SyntaxNode | null | undefined, depth = 0): Array<{ key: string | null; keyNode: SyntaxNode; value: SyntaxNode }> {
   if (!node || depth > MAX_DEPTH) return [];
   const expr = unwrap(node);
-  if (expr.type === 'identifier') return dictEntries(model, model.boundValue(expr), depth + 1);
+  if (expr.type === 'identifier') return sameModuleOrigins(model, expr).flatMap((origin) => dictEntries(model, origin, depth + 1));
   const callee = expr.type === 'call' ? expr.field('function') : null;
   if (callee?.type === 'identifier' && callee.text === 'dict' && model.bindingsFor(callee).length === 0) {
     return [...callArguments(expr).keywordNodes.values()].map((argument) => ({ key: argument.field('name')!.text, keyNode: argument.field('name')!, value: argument.field('value')! }));
@@ -27,14 +28,21 @@ function dictEntries(model: ModalModel, node: SyntaxNode | null | undefined, dep
   });
 }
 
-/** The string literal an expression is or is bound to (through module constants); `os.environ[...]` and calls never are. */
-function literalString(model: ModalModel, node: SyntaxNode | null, depth = 0): { node: SyntaxNode; value: string } | null {
-  if (!node || depth > MAX_DEPTH) return null;
+/** Every binding of a name that can reach this use, and both arms of `a if c else b`, within this module. */
+function sameModuleOrigins(model: ModalModel, node: SyntaxNode): SyntaxNode[] {
+  return possibleOrigins(model, node).flatMap((origin) => (origin.model === model && origin.node && origin.node !== node ? [origin.node] : []));
+}
+
+/** The string literals an expression is or may be bound to (through module constants); `os.environ[...]` and calls never are. */
+function literalStrings(model: ModalModel, node: SyntaxNode | null, depth = 0): Array<{ node: SyntaxNode; value: string }> {
+  if (!node || depth > MAX_DEPTH) return [];
   const expr = unwrap(node);
-  if (expr.type === 'identifier') return literalString(model, model.boundValue(expr), depth + 1);
-  if (expr.type !== 'string' && expr.type !== 'concatenated_string') return null;
+  if (expr.type === 'identifier' || expr.type === 'conditional_expression') {
+    return sameModuleOrigins(model, expr).flatMap((origin) => literalStrings(model, origin, depth + 1));
+  }
+  if (expr.type !== 'string' && expr.type !== 'concatenated_string') return [];
   const value = model.resolve(expr);
-  return value.kind === 'str' ? { node: expr, value: value.value } : null;
+  return value.kind === 'str' ? [{ node: expr, value: value.value }] : [];
 }
 
 /** The environment dicts Modal turns into secrets or image variables, with where each one is passed. */
@@ -63,7 +71,7 @@ export default defineRule({
   securitySeverity: 8.0,
   summary: 'Credential written as a string literal into a Modal Secret, `env=` or `Image.env`.',
   docs: {
-    what: 'Flags string literals (directly or through a module constant) passed as values to `modal.Secret.from_dict({...})`, to `env={...}` of `@app.function` / `@app.cls` / `@app.server`, or to `.env({...})` on a Modal Image, when the value looks like a credential: a known token format (`sk-`, `sk_live_`, `rk_live_`, `hf_`, `ghp_`, `github_pat_`, `xoxb-`, `AKIA`, `AIza`, `glpat-`, `shpat_`, `r8_`, `gsk_`, a `-----BEGIN ... PRIVATE KEY-----` block, ...) with a plausible length and character set, or, under a name containing TOKEN, KEY, SECRET, PASSWORD, PASS, PWD, CREDENTIAL or AUTH, a random-looking string: 20 or more characters, at least 3.5 bits of entropy per character, mixing letters and digits, with an unbroken run of 16 or more characters (slugs such as `v1-embeddings-all-MiniLM-L6-v2` do not count). Placeholders (`"changeme"`, `"<your-key>"`, `"sk-..."`, `${VAR}`, `{}`), empty strings, values read from `os.environ`, URLs, paths, model ids such as `meta-llama/Llama-3-8B`, hostnames and UUIDs are never reported. The message shows at most the first four characters of the value.',
+    what: 'Flags string literals (directly or through a module constant) passed as values (every literal a name bound more than once, or a conditional expression, may hold) to `modal.Secret.from_dict({...})`, to `env={...}` of `@app.function` / `@app.cls` / `@app.server`, or to `.env({...})` on a Modal Image, when the value looks like a credential: a known token format (`sk-`, `sk_live_`, `rk_live_`, `hf_`, `ghp_`, `github_pat_`, `xoxb-`, `AKIA`, `AIza`, `glpat-`, `shpat_`, `r8_`, `gsk_`, a `-----BEGIN ... PRIVATE KEY-----` block, ...) with a plausible length and character set, or, under a name containing TOKEN, KEY, SECRET, PASSWORD, PASS, PWD, CREDENTIAL or AUTH, a random-looking string: 20 or more characters, at least 3.5 bits of entropy per character, mixing letters and digits, with an unbroken run of 16 or more characters (slugs such as `v1-embeddings-all-MiniLM-L6-v2` do not count). Placeholders (`"changeme"`, `"<your-key>"`, `"sk-..."`, `${VAR}`, `{}`), empty strings, values read from `os.environ`, URLs, paths, model ids such as `meta-llama/Llama-3-8B`, hostnames and UUIDs are never reported. The message shows at most the first four characters of the value.',
     why: 'A literal credential ends up in version control, code review, CI logs and every copy of the repository, and rotating it means a code change. `env=` is turned into `Secret.from_dict(env)` (`app.py`), and `Image.env` bakes the value into an image layer that anyone with access to the image can read. Modal Secrets created with `modal secret create` or the dashboard keep the value out of the code and can be rotated without a deploy.',
     example: '@app.function(env={"OPENAI_API_KEY": "sk-proj-..."})  # a real key\ndef ask(prompt: str) -> str: ...',
     useInstead: '@app.function(secrets=[modal.Secret.from_name("openai")])\ndef ask(prompt: str) -> str: ...',
@@ -76,12 +84,13 @@ export default defineRule({
     const reported = new Set<SyntaxNode>();
     for (const { dict, where } of environmentDicts(model)) {
       for (const entry of dictEntries(model, dict)) {
-        const literal = literalString(model, entry.value);
-        if (!literal || literal.value === '' || reported.has(literal.node)) continue;
-        const kind = credentialKind(entry.key, literal.value);
-        if (!kind) continue;
-        reported.add(literal.node);
-        report(literal.node, 'hardcoded', { key: entry.key ?? entry.keyNode.text, where, kind, preview: [...literal.value].slice(0, 4).join('') });
+        for (const literal of literalStrings(model, entry.value)) {
+          if (literal.value === '' || reported.has(literal.node)) continue;
+          const kind = credentialKind(entry.key, literal.value);
+          if (!kind) continue;
+          reported.add(literal.node);
+          report(literal.node, 'hardcoded', { key: entry.key ?? entry.keyNode.text, where, kind, preview: [...literal.value].slice(0, 4).join('') });
+        }
       }
     }
   },

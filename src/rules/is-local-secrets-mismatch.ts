@@ -1,7 +1,8 @@
 import type { SyntaxNode } from '../parser/syntax.js';
 import { conditionFacts } from '../model/guards.js';
-import type { ModalModel, Registration } from '../model/model.js';
+import { callArguments, type ModalModel, type Registration } from '../model/model.js';
 import { blockStatements, statementBindings } from '../model/scope.js';
+import { possibleLengths, reachingBindings } from '../model/flow.js';
 import { defineRule } from './types.js';
 
 /** Number of items of a statically known list, or null. */
@@ -21,6 +22,36 @@ function lastAssignments(block: SyntaxNode): Map<string, { statement: SyntaxNode
   return result;
 }
 
+/**
+ * The numbers of secrets a `secrets=` value may hold on each side of `modal.is_local()`, following
+ * names bound more than once and the returns of project functions. Null when some value is not a
+ * readable list, or when no `is_local()` test decides between them (a choice made on an environment
+ * variable is made again in the container, where a secret may well set that variable).
+ */
+function sideLengths(model: ModalModel, value: SyntaxNode): { local: Set<number>; container: Set<number>; origins: SyntaxNode[]; via: string } | null {
+  const lengths = possibleLengths(model, value);
+  if (!lengths || lengths.length === 0 || lengths.every((entry) => entry.locality === null)) return null;
+  const local = new Set<number>();
+  const container = new Set<number>();
+  for (const entry of lengths) {
+    if (entry.locality !== 'container') local.add(entry.length);
+    if (entry.locality !== 'local') container.add(entry.length);
+  }
+  if (local.size === 0 || container.size === 0) return null;
+  const origins = lengths.flatMap((entry) => entry.nodes);
+  const helpers = new Set(origins.flatMap((node) => {
+    const scope = enclosingFunctionName(node);
+    return scope ? [`\`${scope}()\``] : [];
+  }));
+  const via = helpers.size > 0 ? `as returned by ${[...helpers].join(', ')}` : 'through the bindings of its names';
+  return { local, container, origins, via };
+}
+
+function enclosingFunctionName(node: SyntaxNode): string | null {
+  for (const ancestor of node.ancestors()) if (ancestor.type === 'function_definition') return ancestor.field('name')?.text ?? null;
+  return null;
+}
+
 export default defineRule({
   id: 'is-local-secrets-mismatch',
   category: 'correctness',
@@ -29,7 +60,7 @@ export default defineRule({
   tags: ['secrets', 'is_local', 'deploy'],
   summary: 'The two sides of a `modal.is_local()` test attach different numbers of secrets.',
   docs: {
-    what: 'Under `if modal.is_local(): ... else: ...` (either polarity, also `X if modal.is_local() else Y`), flags secret lists of different lengths that reach a `secrets=` argument: a name bound in both branches, decorators of the same function in both branches, or the two arms of a conditional expression.',
+    what: 'Under `if modal.is_local(): ... else: ...` (either polarity, also `X if modal.is_local() else Y`), flags secret lists of different lengths that reach a `secrets=` argument: a name bound in both branches, decorators of the same function in both branches, or the two arms of a conditional expression. It also follows the `secrets=` of `@app.function` / `@app.cls` / `@app.server` and of `modal.App(...)` through names bound more than once (`secrets = [...]` then `if not modal.is_local(): secrets = [...]`) and through calls to functions of the project, in the same module or imported from another one, whose `return` values sit on one side of an `is_local()` test or after an early `if not modal.is_local(): return []`. When the choice depends on an `is_local()` test, the numbers of secrets each side can get are compared: "come to" when they always differ, "may come to" when they differ for some local environments (a helper that returns a secret only when `HF_TOKEN` is set locally). A choice made without `is_local()` (an environment variable alone) is made again in the container, where the secret itself may set that variable, and is not reported.',
     why: 'Modal imports your module twice: once locally to build the App, and again inside every container, where `modal.is_local()` is False. The container must rebuild the same dependency graph of objects that was deployed. When the local branch attaches two secrets and the container branch one, the function definitions no longer line up, and the container fails at start-up instead of at deploy time. Swap the secret source, not the number of secrets.',
     example: 'if modal.is_local():\n    secrets = [modal.Secret.from_dotenv(), modal.Secret.from_name("openai")]\nelse:\n    secrets = [modal.Secret.from_name("openai")]\n\n@app.function(secrets=secrets)\ndef ask(q: str) -> str: ...',
     useInstead: 'if modal.is_local():\n    secrets = [modal.Secret.from_dotenv(), modal.Secret.from_name("openai")]\nelse:\n    secrets = [modal.Secret.from_name("app-env"), modal.Secret.from_name("openai")]',
@@ -39,8 +70,15 @@ export default defineRule({
     nameMismatch: '`{name}` holds {localCount} secret(s) when `modal.is_local()` is true and {remoteCount} in the container; the container must rebuild the same functions, so both sides need the same number of secrets.',
     decoratorMismatch: '`{function}` is registered with {localCount} secret(s) locally and {remoteCount} in the container; both sides of `modal.is_local()` must attach the same number of secrets.',
     ternaryMismatch: 'This `secrets=` list has {localCount} secret(s) locally and {remoteCount} in the container; both sides of `modal.is_local()` must attach the same number of secrets.',
+    flowMismatch: 'These secrets come to {localCount} when `modal.is_local()` is true and {remoteCount} in the container ({via}); the container must rebuild the same functions, so both sides need the same number of secrets.',
+    flowMayMismatch: 'These secrets may come to {localCount} when `modal.is_local()` is true but {remoteCount} in the container, depending on what the code finds on the deploying machine ({via}); the container must rebuild the same functions, so both sides need the same number of secrets.',
   },
-  check({ model, report }) {
+  check({ model, report: emit }) {
+    const reported: SyntaxNode[] = [];
+    const report: typeof emit = (node, ...rest) => {
+      reported.push(node);
+      emit(node, ...rest);
+    };
     const secretValues: SyntaxNode[] = [];
     for (const node of model.nodesOfType('keyword_argument')) {
       if (node.field('name')?.text === 'secrets' && node.field('value')) secretValues.push(node.field('value')!);
@@ -108,6 +146,27 @@ export default defineRule({
         const at = first.args.keywordNodes.get('secrets') ?? second.args.keywordNodes.get('secrets')!;
         report(at, 'decoratorMismatch', { function: name, ...counts(firstLength, secondLength, firstIsLocal) });
       }
+    }
+
+    // Lengths that differ only once helper returns and rebindings are followed: registrations and Apps,
+    // whose secrets are part of the functions the container rebuilds.
+    const definitionSecrets = [
+      ...model.registrations.map((registration) => registration.args.keywords.get('secrets')),
+      ...model.apps.map((app) => callArguments(app.call).keywords.get('secrets')),
+    ].filter((value): value is SyntaxNode => value !== undefined);
+    for (const value of definitionSecrets) {
+      if (model.localityOf(value) !== null) continue;
+      const sides = sideLengths(model, value);
+      if (!sides) continue;
+      const covered = (node: SyntaxNode) => reported.some((at) => at.contains(node) || node.contains(at));
+      const boundBy = [value, ...value.descendants()].filter((node) => node.type === 'identifier')
+        .flatMap((identifier) => reachingBindings(model, identifier).map((reaching) => reaching.binding.statement));
+      if (covered(value) || [...sides.origins, ...boundBy].some((node) => model.root.contains(node) && covered(node))) continue;
+      const { local, container } = sides;
+      if (![...local].some((l) => [...container].some((c) => l !== c))) continue;
+      const definite = local.size === 1 && container.size === 1;
+      const show = (lengths: Set<number>) => [...lengths].sort((a, b) => a - b).join(' or ');
+      report(value, definite ? 'flowMismatch' : 'flowMayMismatch', { localCount: show(local), remoteCount: show(container), via: sides.via });
     }
   },
 });

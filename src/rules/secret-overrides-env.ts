@@ -1,6 +1,7 @@
 import type { SyntaxNode } from '../parser/syntax.js';
 import { dictEntries, entryValue, imageEnvEntries, secretEntries, type EnvEntry } from '../model/environment.js';
 import type { ModalModel } from '../model/model.js';
+import { attachedSecretCalls } from '../model/secrets.js';
 import { defineRule } from './types.js';
 
 /** Settings that describe where or how code runs, not credentials. */
@@ -34,7 +35,7 @@ export default defineRule({
   tags: ['secrets', 'env', 'image'],
   summary: 'A key set both as environment and in an inline Secret, or configuration passed as a Secret.',
   docs: {
-    what: 'Flags a key of `modal.Secret.from_dict({...})` (or a name in `modal.Secret.from_local_environ([...])`) attached to a function, class or server (its own `secrets=` or its App\'s) when the same key is also set by an `.env({...})` step of its image or by its own `env={...}`, with a different value. Also flags `from_dict` keys that are configuration rather than credentials (`ENV`, `ENVIRONMENT`, `DEBUG`, `LOG_LEVEL`), and keys the Modal runtime reserves (`MODAL_ENVIRONMENT`, `MODAL_IS_REMOTE`, `MODAL_TASK_ID`, ...). One finding per key. Keys resolve through constants. Secrets whose keys are not in the code (`from_name`, `from_dotenv`) and values that may be None (`os.environ.get(...)`, which Modal drops) are not checked.',
+    what: 'Flags a key of `modal.Secret.from_dict({...})` (or a name in `modal.Secret.from_local_environ([...])`) attached to a function, class or server (its own `secrets=` or its App\'s) when the same key is also set by an `.env({...})` step of its image or by its own `env={...}`, with a different value. Also flags `from_dict` keys that are configuration rather than credentials (`ENV`, `ENVIRONMENT`, `DEBUG`, `LOG_LEVEL`), and keys the Modal runtime reserves (`MODAL_ENVIRONMENT`, `MODAL_IS_REMOTE`, `MODAL_TASK_ID`, ...). One finding per key. Keys resolve through constants; a secret bound more than once, or returned by a function of the same module, is checked in every form it may take. Secrets whose keys are not in the code (`from_name`, `from_dotenv`) and values that may be None (`os.environ.get(...)`, which Modal drops) are not checked.',
     why: 'Image `.env()` writes `ENV` lines into the image when it is built (modal/_image.py, `Image.env`), while secrets are attached to each function by id (`secret_ids` in the function definition, modal/_functions.py) and set in the container\'s environment when it starts, on top of the image\'s `ENV` defaults (the merge happens on Modal\'s side, with the precedence of `docker run -e` over `ENV`), so the secret wins and the `.env()` value is dead code. A function\'s own `env={...}` is itself turned into `Secret.from_dict(env)` and appended after `secrets=` (modal/app.py, `App.function`); secrets are applied in order, later ones overwriting earlier ones (modal.com/docs/guide/secrets), so there `env=` wins and the `from_dict` value is never seen. Either way one of the two values is silently ignored. Configuration in a Secret hides it from the image and from anyone reading the environment setup; `env=` was added in modal 1.2.0 for exactly such non-sensitive values (CHANGELOG), and `.env()` sets them image-wide. `MODAL_ENVIRONMENT` and the other `MODAL_*` runtime variables are set by Modal in every container and cannot be overridden by Function configuration at all.',
     example: 'image = modal.Image.debian_slim().env({"MODEL_ID": "llama-3-8b"})\n\n@app.function(image=image, secrets=[modal.Secret.from_dict({"MODEL_ID": "llama-3-70b", "LOG_LEVEL": "debug"})])\ndef serve(): ...',
     useInstead: 'image = modal.Image.debian_slim().env({"MODEL_ID": "llama-3-70b", "LOG_LEVEL": "debug"})\n\n@app.function(image=image, secrets=[modal.Secret.from_name("hf-token")])\ndef serve(): ...',
@@ -53,8 +54,9 @@ export default defineRule({
       if (registration.kind === 'local_entrypoint') continue;
       const imageEnv = new Map(imageEnvEntries(model, model.imageOf(registration)).map((entry) => [entry.key, entry]));
       const argumentEnv = new Map(dictEntries(model, registration.args.keywords.get('env')).map((entry) => [entry.key, entry]));
-      for (const secret of model.secretsOf(registration) ?? []) {
-        const visible = secretEntries(model, secret);
+      for (const secret of attachedSecretCalls(model, registration)) {
+        if (secret.model !== model) continue;
+        const visible = secretEntries(model, secret.node);
         for (const entry of visible?.entries ?? []) {
           if (reported.has(entry.keyNode) || !model.root.contains(entry.keyNode) || mayBeNone(model, entry.valueNode)) continue;
           const fromArgument = argumentEnv.get(entry.key);
