@@ -57,13 +57,16 @@ function valueType(value: Value): string | null {
   }
 }
 
-/** True when an expression is, or is a module constant bound to, a tuple literal (resolved values do not tell tuples from lists). */
-function isTupleLiteral(model: ModalModel, node: SyntaxNode, depth = 0): boolean {
+/** The node type of the literal an expression is, or that a module constant holds (resolved values do not tell tuples from lists, or 3.0 from 3). */
+function literalType(model: ModalModel, node: SyntaxNode, depth = 0): string | null {
   const expr = unwrapParens(node);
-  if (expr.type === 'tuple') return true;
-  if (expr.type !== 'identifier' || depth > 20) return false;
-  const bound = model.boundValue(expr);
-  return bound ? isTupleLiteral(model, bound, depth + 1) : false;
+  if (expr.type !== 'identifier') return expr.type;
+  const bound = depth > 20 ? null : model.boundValue(expr);
+  return bound ? literalType(model, bound, depth + 1) : null;
+}
+
+function isTupleLiteral(model: ModalModel, node: SyntaxNode): boolean {
+  return literalType(model, node) === 'tuple';
 }
 
 export default defineRule({
@@ -125,9 +128,10 @@ export default defineRule({
       const at = args.keywordNodes.get(spec.parameter) ?? argument;
       const base = { parameter: spec.parameter, method };
       if (value.kind === 'num') {
-        const suggestion = argument.type === 'float' || argument.type === 'integer' ? argument.text : String(value.value);
+        const written = argument.type === 'float' || argument.type === 'integer' ? argument.text : String(value.value);
+        const suggestion = PYTHON_VERSION.test(written) ? written : '3.12';
         // `debian_slim` turns a float away itself before any build (`_image.py:2572-2573`).
-        const isFloat = unwrapParens(argument).type === 'float' || !Number.isInteger(value.value);
+        const isFloat = literalType(model, argument) === 'float' || !Number.isInteger(value.value);
         report(at, method === 'debian_slim' && isFloat ? 'floatVersion' : 'notString', { ...base, text: argument.text, suggestion });
         return;
       }
