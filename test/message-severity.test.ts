@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lint, type LintSettings } from '../src/engine/lint.js';
@@ -37,5 +38,28 @@ describe('message severities', () => {
     expect(page).toContain('## Severity');
     expect(page).toContain(`- warning: ${rule.messages.atDeploy}`);
     expect(renderRuleTable([rule])).toContain('| correctness | error / warning |');
+  });
+});
+
+describe('serialized-web-endpoint: the certain failure and the convention', () => {
+  it('reports the convention as a warning and the certain failure as an error, each with its own message', async () => {
+    const dir = path.resolve(import.meta.dirname, '../fixtures/serialized-web-endpoint');
+    const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.py')).map((name) => ({ path: path.join(dir, name) }));
+    const report = await lint(files, {
+      root: dir, toolVersion: 'test', select: ['serialized-web-endpoint'], ignore: [], severities: {}, ruleOptions: {}, ignoredForFile: () => new Set(),
+    });
+    const findings = report.files.flatMap((file) => file.diagnostics.map((d) => ({ file: path.relative(dir, file.path), severity: d.severity, message: d.message })));
+    const convention = findings.filter((f) => f.file.startsWith('fail_convention'));
+    const failures = findings.filter((f) => !f.file.startsWith('fail_convention'));
+    expect(convention.length).toBeGreaterThanOrEqual(9);
+    expect(failures.length).toBeGreaterThanOrEqual(8);
+    for (const finding of convention) {
+      expect(finding.severity).toBe('warning');
+      expect(finding.message).toMatch(/^`serialized=True` on web endpoint `\w+`: .*web endpoints are not serialized by convention/);
+    }
+    for (const finding of failures) {
+      expect(finding.severity).toBe('error');
+      expect(finding.message).toMatch(/its pickled code refers to .* so the web app fails with/);
+    }
   });
 });
