@@ -9,7 +9,7 @@ import {
 import { gpuStringOfLegacyObject } from '../model/legacy-gpu.js';
 import { modalObjectKind } from '../model/modal-objects.js';
 import { functionHandleKind } from '../model/function-handles.js';
-import { replaceNode } from '../fix/edits.js';
+import { removeListItem, replaceNode } from '../fix/edits.js';
 import {
   appWebDecoratorFix, concurrentDecoratorFix, copyLocalFix, functionCallFix, gpuObjectFix, lookupFix, persistedFix,
   renameImportedNameFix, renameKeywordFix, singularSecretFix, unusedImportFix,
@@ -51,7 +51,7 @@ export default defineRule({
     why: 'Modal 1.0 to 1.4 enforced the deprecations of the 0.x series: these names now raise AttributeError, TypeError or DeprecationError when the module is imported or the App is deployed, and dunder lifecycle methods are silently never called, so setup code does not run. Each message names the replacement and the version that removed the old API (modal-client changelog; `_utils/deprecation.py` for the autoscaler keywords, `_partial_function.py` for `web_endpoint`; for the pre-1.0 names, the modal-client commits that deleted them: 3138cb8a3 and e88c25bbe for the `Stub` web decorators, 0c48dbf9a for `Function.call`, `ClsMixin` and `create_package_mounts`, c9ee68067 for `modal.container_app`, fd00e7eb7 for `persisted`).',
     example: 'stub = modal.Stub("api")\n\n@stub.function(gpu=modal.gpu.A100(size="80GB"), keep_warm=1, secret=modal.Secret.from_name("hf"))\n@modal.web_endpoint(method="POST")\ndef predict(item: dict): ...',
     useInstead: 'app = modal.App("api")\n\n@app.function(gpu="A100-80GB", min_containers=1, secrets=[modal.Secret.from_name("hf")])\n@modal.fastapi_endpoint(method="POST")\ndef predict(item: dict): ...',
-    fixSafety: 'Safe fixes are renames Modal documented as such and keep behaviour: `Stub` to `App`, `keep_warm` / `concurrency_limit` / `container_idle_timeout` / `_experimental_buffer_containers` to `min_containers` / `max_containers` / `scaledown_window` / `buffer_containers`, `web_endpoint` to `fastapi_endpoint` (only with arguments both accept), `secret=s` to `secrets=[s]`, `label=` / `tag=` to `name=`, `from_dockerhub` to `from_registry`, `copy_local_file` / `copy_local_dir` to `add_local_file` / `add_local_dir(..., copy=True)` (only with an absolute literal remote path, since the old relative default has no equivalent), `modal.gpu.X(...)` objects with literal arguments to the GPU string the object sent (`A100()` was the 40GB card) where the object only reaches `gpu=`, and, once nothing uses `modal.gpu`, `import modal.gpu` becomes `import modal` and `gpu` leaves `from modal import ...`. `f.call(...)` becomes `f.remote(...)` (`f.remote_gen(...)` when `f` is a generator function of this module; a generator looked up by name needs `.remote_gen`, which Modal\'s error then asks for), and `X.persisted(name)` becomes `X.from_name(name, create_if_missing=True)`; `@stub.asgi(...)` / `@stub.wsgi(...)` / `@stub.asgi_app(...)` / `@stub.wsgi_app(...)` become `@stub.function(...)` over `@modal.asgi_app(...)` / `@modal.wsgi_app(...)`, the web keywords (`label`, `custom_domains`, `requires_proxy_auth`) moving to the web decorator. Unsafe fixes change behaviour: `@stub.webhook(...)` / `@stub.web_endpoint(...)` become `@stub.function(...)` over `@modal.fastapi_endpoint(...)`, which needs FastAPI installed in the Image; `X.lookup(...)` becomes the lazy `X.from_name(...)`, which no longer fails at the call when the object is missing; `allow_concurrent_inputs=N` becomes `@modal.concurrent(max_inputs=N)` below the App decorator (adding `concurrent` to `from modal import ...` when the module has no `import modal`), whose input concurrency and autoscaling targets you should check.',
+    fixSafety: 'Safe fixes are renames Modal documented as such and keep behaviour: `Stub` to `App`, `keep_warm` / `concurrency_limit` / `container_idle_timeout` / `_experimental_buffer_containers` to `min_containers` / `max_containers` / `scaledown_window` / `buffer_containers`, `web_endpoint` to `fastapi_endpoint` (only with arguments both accept), `secret=s` to `secrets=[s]`, `label=` / `tag=` to `name=`, `from_dockerhub` to `from_registry`, `copy_local_file` / `copy_local_dir` to `add_local_file` / `add_local_dir(..., copy=True)` (only with an absolute literal remote path, since the old relative default has no equivalent), `modal.gpu.X(...)` objects with literal arguments to the GPU string the object sent (`A100()` was the 40GB card) where the object only reaches `gpu=`, and, once nothing uses `modal.gpu`, `import modal.gpu` becomes `import modal` and `gpu` leaves `from modal import ...`. `f.call(...)` becomes `f.remote(...)` (`f.remote_gen(...)` when `f` is a generator function of this module; a generator looked up by name needs `.remote_gen`, which Modal\'s error then asks for), `X.persisted(name)` becomes `X.from_name(name, create_if_missing=True)`, and `modal.ClsMixin` leaves the class bases; `@stub.asgi(...)` / `@stub.wsgi(...)` / `@stub.asgi_app(...)` / `@stub.wsgi_app(...)` become `@stub.function(...)` over `@modal.asgi_app(...)` / `@modal.wsgi_app(...)`, the web keywords (`label`, `custom_domains`, `requires_proxy_auth`) moving to the web decorator. Unsafe fixes change behaviour: `@stub.webhook(...)` / `@stub.web_endpoint(...)` become `@stub.function(...)` over `@modal.fastapi_endpoint(...)`, which needs FastAPI installed in the Image; `X.lookup(...)` becomes the lazy `X.from_name(...)`, which no longer fails at the call when the object is missing; `allow_concurrent_inputs=N` becomes `@modal.concurrent(max_inputs=N)` below the App decorator (adding `concurrent` to `from modal import ...` when the module has no `import modal`), whose input concurrency and autoscaling targets you should check.',
     link: 'https://modal.com/docs/guide/modal-1-0-migration',
   },
   fixAvailability: 'sometimes',
@@ -115,8 +115,18 @@ function attributeFix(attribute: SyntaxNode, qualified: string, call: SyntaxNode
     return call && callArguments(call).positional.length <= 1 ? rename('from_registry') : undefined;
   }
   if (/^modal\.\w+\.persisted$/.test(qualified)) return persistedFix(attribute);
+  if (qualified === 'modal.ClsMixin') return clsMixinFix(attribute);
   const lookup = /^modal\.(\w+)\.lookup$/.exec(qualified);
   return lookup ? lookupFix(lookup[1]!, attribute) : undefined;
+}
+
+/** `class Model(modal.ClsMixin):` -> `class Model:`; Modal's own deprecation said it "can be safely removed" (cls.py before 0c48dbf9a). */
+function clsMixinFix(base: SyntaxNode): Fix | undefined {
+  const bases = base.parent;
+  if (bases?.type !== 'argument_list' || bases.parent?.type !== 'class_definition' || base.fieldName === 'value') return undefined;
+  if (bases.children.some((child) => child.type === 'comment')) return undefined;
+  const edit = bases.namedChildren.length === 1 ? replaceNode(bases, '') : removeListItem(base);
+  return { safety: 'safe', title: 'Remove `ClsMixin` from the class bases', edits: [edit] };
 }
 
 function fastapiCompatible(call: SyntaxNode): boolean {
