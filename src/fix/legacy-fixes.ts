@@ -249,3 +249,12 @@ export function functionCallFix(callAttribute: SyntaxNode, generator: boolean): 
   const name = generator ? 'remote_gen' : 'remote';
   return { safety: 'safe', title: `Rename to \`.${name}\``, edits: [replaceNode(callAttribute.field('attribute')!, name)] };
 }
+
+/** `class Model(modal.ClsMixin):` -> `class Model:`; Modal's own deprecation said it "can be safely removed" (cls.py before 0c48dbf9a). */
+export function clsMixinFix(base: SyntaxNode): Fix | undefined {
+  const bases = base.parent;
+  if (bases?.type !== 'argument_list' || bases.parent?.type !== 'class_definition' || base.fieldName === 'value') return undefined;
+  if (bases.children.some((child) => child.type === 'comment')) return undefined;
+  const edit = bases.namedChildren.length === 1 ? replaceNode(bases, '') : removeListItem(base);
+  return { safety: 'safe', title: 'Remove `ClsMixin` from the class bases', edits: [edit] };
+}

@@ -8,10 +8,10 @@ import {
 } from '../model/legacy-api.js';
 import { gpuStringOfLegacyObject } from '../model/legacy-gpu.js';
 import { modalObjectKind } from '../model/modal-objects.js';
-import { functionHandleKind } from '../model/function-handles.js';
-import { removeListItem, replaceNode } from '../fix/edits.js';
+import { functionHandleKind, isGeneratorFunction } from '../model/function-handles.js';
+import { replaceNode } from '../fix/edits.js';
 import {
-  appWebDecoratorFix, concurrentDecoratorFix, copyLocalFix, functionCallFix, gpuObjectFix, lookupFix, persistedFix,
+  appWebDecoratorFix, clsMixinFix, concurrentDecoratorFix, copyLocalFix, functionCallFix, gpuObjectFix, lookupFix, persistedFix,
   renameImportedNameFix, renameKeywordFix, singularSecretFix, unusedImportFix,
 } from '../fix/legacy-fixes.js';
 import { defineRule, type Fix, type RuleContext } from './types.js';
@@ -118,15 +118,6 @@ function attributeFix(attribute: SyntaxNode, qualified: string, call: SyntaxNode
   if (qualified === 'modal.ClsMixin') return clsMixinFix(attribute);
   const lookup = /^modal\.(\w+)\.lookup$/.exec(qualified);
   return lookup ? lookupFix(lookup[1]!, attribute) : undefined;
-}
-
-/** `class Model(modal.ClsMixin):` -> `class Model:`; Modal's own deprecation said it "can be safely removed" (cls.py before 0c48dbf9a). */
-function clsMixinFix(base: SyntaxNode): Fix | undefined {
-  const bases = base.parent;
-  if (bases?.type !== 'argument_list' || bases.parent?.type !== 'class_definition' || base.fieldName === 'value') return undefined;
-  if (bases.children.some((child) => child.type === 'comment')) return undefined;
-  const edit = bases.namedChildren.length === 1 ? replaceNode(bases, '') : removeListItem(base);
-  return { safety: 'safe', title: 'Remove `ClsMixin` from the class bases', edits: [edit] };
 }
 
 function fastapiCompatible(call: SyntaxNode): boolean {
@@ -262,23 +253,6 @@ function checkRemovedAttributes(ctx: Context): void {
     if (!appMethod || modalObjectKind(model, receiver) !== 'App') continue;
     flag(ctx, name, `App.${name.text}`, appMethod, appMethod.webDecorator ? appWebDecoratorFix(model, attribute, appMethod.webDecorator) : undefined);
   }
-}
-
-/** A name bound only to a `def` that contains `yield` outside nested functions: `.call` became `.remote_gen` there. */
-function isGeneratorFunction(model: ModalModel, receiver: SyntaxNode): boolean {
-  if (receiver.type !== 'identifier') return false;
-  const bindings = model.bindingsFor(receiver);
-  if (bindings.length !== 1 || bindings[0]!.kind !== 'def') return false;
-  const statement = bindings[0]!.statement;
-  const definition = statement.type === 'decorated_definition' ? statement.field('definition') : statement;
-  const body = definition?.field('body');
-  if (!body) return false;
-  const visit = (node: SyntaxNode): boolean => {
-    if (node.type === 'yield') return true;
-    if (node.type === 'function_definition' || node.type === 'lambda' || node.type === 'class_definition') return false;
-    return node.namedChildren.some(visit);
-  };
-  return visit(body);
 }
 
 function isAssignmentTarget(node: SyntaxNode): boolean {
