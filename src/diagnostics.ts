@@ -63,6 +63,12 @@ export interface RuleMeta {
   /** One sentence, used as SARIF shortDescription and in the rule table. */
   summary: string;
   docs: RuleDocs;
+  /**
+   * Default severities of some of the rule's messages, where they differ from `defaultSeverity`
+   * (a likely failure and a convention reported by one rule). A severity configured for the
+   * rule applies to all its messages.
+   */
+  messageSeverities?: Readonly<Partial<Record<string, Severity>>>;
   /** SARIF `precision` property. */
   precision: 'very-high' | 'high' | 'medium' | 'low';
   tags: string[];

@@ -17,7 +17,7 @@ import {
   positions,
   runCli,
   treeMaker,
-  unprivilegedPrefix,
+  unprivilegedRun,
   type CliRun,
   type JsonReport,
 } from './helpers/robustness.js';
@@ -407,7 +407,7 @@ describe('paths that are not plain files', () => {
   });
 
   describe('an unreadable file (chmod 000)', () => {
-    const prefix = unprivilegedPrefix();
+    const unprivileged = unprivilegedRun(trees);
     const makeTree = () => {
       const dir = trees.make({ 'heavy.py': HEAVY, 'secret.py': HEAVY });
       // An unprivileged user must be able to enter the folder and read the other file.
@@ -430,23 +430,24 @@ describe('paths that are not plain files', () => {
       expectHeavyFinding(jsonOf(run));
     });
 
-    if (Array.isArray(prefix) && prefix.length > 0) {
+    if (unprivileged && 'prefix' in unprivileged) {
       it('run as an unprivileged user (root drops privileges with setpriv): permission denied, reported in every format, exit 1', () => {
         const dir = makeTree();
-        const run = runCli(['--no-cache', '--format', 'json', '.'], { cwd: dir, prefix });
+        const { prefix, cli } = unprivileged;
+        const run = runCli(['--no-cache', '--format', 'json', '.'], { cwd: dir, prefix, cli });
         expect(run.code).toBe(1);
         expect(jsonOf(run).failures).toEqual([{ file: 'secret.py', message: 'permission denied' }]);
         expectHeavyFinding(jsonOf(run));
-        const junit = runCli(['--no-cache', '--format', 'junit', '.'], { cwd: dir, prefix });
+        const junit = runCli(['--no-cache', '--format', 'junit', '.'], { cwd: dir, prefix, cli });
         expect(junit.code).toBe(1);
         expect(junit.stdout).toContain('<error message="permission denied" type="unreadable">');
-        const sarif = runCli(['--no-cache', '--format', 'sarif', '.'], { cwd: dir, prefix });
+        const sarif = runCli(['--no-cache', '--format', 'sarif', '.'], { cwd: dir, prefix, cli });
         expect(validateSarif(JSON.parse(sarif.stdout))).toEqual([]);
         expect(JSON.parse(sarif.stdout).runs[0].invocations[0].executionSuccessful).toBe(false);
       });
-    } else if (!Array.isArray(prefix)) {
-      it.skip(`run as an unprivileged user: skipped, ${prefix.unavailable}`, () => {});
-      console.log(`bad-input: unprivileged unreadable-file case skipped: ${prefix.unavailable}`);
+    } else if (unprivileged) {
+      it.skip(`run as an unprivileged user: skipped, ${unprivileged.unavailable}`, () => {});
+      console.log(`bad-input: unprivileged unreadable-file case skipped: ${unprivileged.unavailable}`);
     }
   });
 

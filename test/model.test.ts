@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProjectIndex } from '../src/engine/project.js';
 import { ModalModel } from '../src/model/model.js';
+import { isValidObjectName, objectNameProblem, objectNames } from '../src/model/object-names.js';
 import { getParser, parseWith } from '../src/parser/parser.js';
 import type { SyntaxNode } from '../src/parser/syntax.js';
 
@@ -267,5 +268,44 @@ describe('across files', () => {
 
     const mainModel = index.modelFor(absolute)!;
     expect(mainModel.registrations.map((r) => r.kind)).toEqual(['cls']);
+  });
+});
+
+describe('object names (is_valid_object_name in modal/_utils/name_utils.py)', () => {
+  it('accepts letters, digits, "-", "_" and "." up to 64 characters, and rejects the rest with the reason', () => {
+    expect(objectNameProblem('a'.repeat(64))).toBeNull();
+    expect(objectNameProblem('a'.repeat(65))).toBe('too-long');
+    expect(objectNameProblem('Model_Weights.v2-final')).toBeNull();
+    expect(objectNameProblem('')).toBe('empty');
+    expect(objectNameProblem('raw data')).toBe('characters');
+    expect(objectNameProblem('café')).toBe('characters');
+    expect(objectNameProblem('ap-AbCdEfGhIjKlMnOpQrStUv')).toBe('app-id');
+    expect(objectNameProblem('ap-AbCdEfGhIjKlMnOpQrStU')).toBeNull();
+    expect(isValidObjectName('ap-short')).toBe(true);
+  });
+
+  it('finds the names of App constructors and named-object calls, resolved, with when Modal checks them', () => {
+    const model = modelOf([
+      'import modal',
+      'from modal import Volume',
+      'BASE = "team"',
+      'app = modal.App(f"{BASE} app")',
+      'vol = Volume.from_name(BASE + "-vol")',
+      'sec = modal.Secret.from_name("s")',
+      'fn = modal.Function.from_name("other", "Not_Checked")',
+      'modal.Dict.objects.create("d")',
+      'modal.Sandbox.create("sleep", name="box")',
+      'unknown = modal.Queue.from_name(BASE.upper())',
+      'lookup = modal.App.lookup("deployed")',
+    ].join('\n'));
+    expect(objectNames(model).map(({ name, kind, check, call }) => `${call}:${kind}:${check}:${name}`)).toEqual([
+      'App:App:deploy:team app',
+      'Volume.from_name:Volume:call:team-vol',
+      'Secret.from_name:Secret:lookup:s',
+      'Function.from_name:App:lookup:other',
+      'Dict.objects.create:Dict:call:d',
+      'Sandbox.create:Sandbox:call:box',
+      'App.lookup:App:call:deployed',
+    ]);
   });
 });

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { LintReport } from '../src/diagnostics.js';
+import type { LintReport, RuleMeta } from '../src/diagnostics.js';
+import { ALL_RULE_META } from '../src/engine/rule-set.js';
 import { formatReport, type SarifLog } from '../src/reporters/index.js';
-import { pascalCase } from '../src/reporters/sarif.js';
+import { FULL_DESCRIPTION_LIMIT, fullDescriptionText, pascalCase } from '../src/reporters/sarif.js';
 import { sarifSchemaPath, validateSarif } from './helpers/sarif-schema.js';
 import { RULES, cafeFile, cleanFile, cleanReport, failedFile, makeReport, sampleReport } from './helpers/sample-report.js';
 
@@ -233,5 +234,66 @@ describe('pascalCase', () => {
     expect(pascalCase('blocking-call-in-async')).toBe('BlockingCallInAsync');
     expect(pascalCase('gpu_type__string')).toBe('GpuTypeString');
     expect(pascalCase('h100-only')).toBe('H100Only');
+  });
+});
+
+/**
+ * GitHub code scanning's documented limits ("SARIF support for code scanning" and "SARIF results
+ * exceed one or more limits" on docs.github.com): `fullDescription.text` at most 1,000
+ * characters; 20 tags per rule at most, of which only 10 are kept; 25,000 rules per run;
+ * `shortDescription.text`, `fullDescription.text` and `help.text` required; `precision` one of
+ * four values; `security-severity` a number from 0.0 to 10.0.
+ */
+describe("every rule's SARIF metadata within GitHub code scanning's limits", () => {
+  const report: LintReport = { root: '/srv/project', files: [], rules: [...ALL_RULE_META], severities: {}, toolVersion: '0.1.0' };
+  const { rules } = onlyRun(sarifOf(report)).tool.driver;
+
+  it('describes every rule the tool has, within the rules-per-run limit', () => {
+    expect(rules.map((rule) => rule.id)).toEqual(ALL_RULE_META.map((rule) => rule.id));
+    expect(rules.length).toBeLessThanOrEqual(25_000);
+  });
+
+  for (const rule of rules) {
+    it(`${rule.id}`, () => {
+      expect(rule.shortDescription.text.trim()).not.toBe('');
+      expect(rule.fullDescription.text.trim()).not.toBe('');
+      expect(rule.fullDescription.text.length).toBeLessThanOrEqual(FULL_DESCRIPTION_LIMIT);
+      expect(rule.help.text.trim()).not.toBe('');
+      expect(rule.help.markdown.trim()).not.toBe('');
+      // The whole description is kept in the help, even when the full description is cut.
+      const meta = ALL_RULE_META.find((candidate) => candidate.id === rule.id)!;
+      expect(rule.help.text).toContain(meta.docs.what);
+      expect(rule.help.markdown).toContain(meta.docs.what);
+      expect(rule.properties.tags.length).toBeLessThanOrEqual(10);
+      expect(new Set(rule.properties.tags).size).toBe(rule.properties.tags.length);
+      expect(['very-high', 'high', 'medium', 'low']).toContain(rule.properties.precision);
+      const securitySeverity = rule.properties['security-severity'];
+      if (securitySeverity !== undefined) {
+        expect(securitySeverity).toMatch(/^\d+(\.\d)?$/);
+        expect(Number(securitySeverity)).toBeGreaterThanOrEqual(0);
+        expect(Number(securitySeverity)).toBeLessThanOrEqual(10);
+      }
+    });
+  }
+});
+
+describe('full description cut to fit', () => {
+  const meta = (what: string): RuleMeta => ({ ...ALL_RULE_META[0]!, docs: { ...ALL_RULE_META[0]!.docs, what } });
+
+  it('keeps a text that fits as it is', () => {
+    expect(fullDescriptionText(meta('Checks one thing. Then another.'))).toBe('Checks one thing. Then another.');
+  });
+
+  it('keeps the leading sentences that fit and points at the help', () => {
+    const sentence = `Checks ${'x'.repeat(290)} here.`;
+    const text = fullDescriptionText(meta([sentence, sentence, sentence, sentence].join(' ')));
+    expect(text).toBe(`${[sentence, sentence, sentence].join(' ')} The rule help has the full description.`);
+    expect(text.length).toBeLessThanOrEqual(FULL_DESCRIPTION_LIMIT);
+  });
+
+  it('cuts one overlong sentence at a word boundary', () => {
+    const text = fullDescriptionText(meta(`Checks ${'word '.repeat(400)}end.`));
+    expect(text.length).toBeLessThanOrEqual(FULL_DESCRIPTION_LIMIT);
+    expect(text).toMatch(/word… The rule help has the full description\.$/);
   });
 });

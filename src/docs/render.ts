@@ -5,11 +5,25 @@ function fence(code: string): string {
   return '```python\n' + code + '\n```';
 }
 
+/** The rule's default severity, and the other severities some of its messages have. */
+export function severityLabel(rule: RuleMeta): string {
+  const others = [...new Set(Object.values(rule.messageSeverities ?? {}))].filter((severity) => severity !== undefined && severity !== rule.defaultSeverity);
+  return [rule.defaultSeverity, ...others].join(' / ');
+}
+
+/** The messages of a rule whose default severity differs from the rule's, with that severity. */
+function severitySection(rule: RuleMeta & Partial<Pick<Rule, 'messages'>>): string | null {
+  const entries = Object.entries(rule.messageSeverities ?? {}).filter(([, severity]) => severity !== undefined);
+  if (entries.length === 0) return null;
+  const rows = entries.map(([id, severity]) => `- ${severity}: ${rule.messages?.[id] ?? `\`${id}\``}`);
+  return `## Severity\n\nFindings are reported as ${rule.defaultSeverity}, except these messages, which default to another severity (a severity set for the rule in the configuration applies to all of them):\n\n${rows.join('\n')}`;
+}
+
 /** The documentation page of a rule, generated from its metadata (also used by `modal-lint explain`). */
-export function renderRuleMarkdown(rule: RuleMeta & Partial<Pick<Rule, 'options'>>): string {
+export function renderRuleMarkdown(rule: RuleMeta & Partial<Pick<Rule, 'options' | 'messages'>>): string {
   const sections = [
     `# ${rule.id}`,
-    `Category: ${rule.category} · Default severity: ${rule.defaultSeverity}`,
+    `Category: ${rule.category} · Default severity: ${severityLabel(rule)}`,
     `${rule.summary}`,
     `## What it does\n\n${rule.docs.what}`,
     `## Why is this bad?\n\n${rule.docs.why}`,
@@ -17,6 +31,8 @@ export function renderRuleMarkdown(rule: RuleMeta & Partial<Pick<Rule, 'options'
     `## Use instead\n\n${fence(rule.docs.useInstead)}`,
   ];
   if (rule.docs.fixSafety) sections.push(`## Fix safety\n\n${rule.docs.fixSafety}`);
+  const severities = severitySection(rule);
+  if (severities) sections.push(severities);
   const options = Object.entries(rule.options ?? {});
   if (options.length > 0) {
     const rows = options.map(([name, spec]) => `- \`${name}\` (${spec.type}, default \`${JSON.stringify(spec.default)}\`): ${spec.description}`);
@@ -28,6 +44,6 @@ export function renderRuleMarkdown(rule: RuleMeta & Partial<Pick<Rule, 'options'
 
 /** The rule table of the README. */
 export function renderRuleTable(rules: readonly RuleMeta[]): string {
-  const rows = rules.map((rule) => `| [\`${rule.id}\`](docs/rules/${rule.id}.md) | ${rule.category} | ${rule.defaultSeverity} | ${rule.summary.replace(/\|/g, '\\|')} |`);
+  const rows = rules.map((rule) => `| [\`${rule.id}\`](docs/rules/${rule.id}.md) | ${rule.category} | ${severityLabel(rule)} | ${rule.summary.replace(/\|/g, '\\|')} |`);
   return ['| Rule | Category | Severity | What it finds |', '|---|---|---|---|', ...rows].join('\n');
 }

@@ -79,12 +79,13 @@ export function analyseFile(
     if (ignored.has(rule.id)) continue;
     ran.add(rule.id);
     const severity = enabled.severities.get(rule.id)!;
+    const messageSeverities = enabled.configured.has(rule.id) ? undefined : rule.messageSeverities;
     try {
       rule.check({
         model,
         options: options.get(rule.id)!,
         report: (node, messageId, data, fix) => {
-          const diagnostic: Diagnostic = { ruleId: rule.id, severity, message: formatMessage(rule.messages[messageId]!, data), range: nodeRange(node) };
+          const diagnostic: Diagnostic = { ruleId: rule.id, severity: messageSeverities?.[messageId] ?? severity, message: formatMessage(rule.messages[messageId]!, data), range: nodeRange(node) };
           if (fix) diagnostic.fix = fix;
           diagnostics.push(diagnostic);
         },

@@ -19,6 +19,8 @@ export interface EnabledRules {
   rules: Rule[];
   /** Enabled rule ids with their effective severity (includes `unused-suppression`). */
   severities: Map<string, Severity>;
+  /** Rules whose severity the configuration sets: it then applies to every message of the rule. */
+  configured: Set<string>;
   meta: RuleMeta[];
 }
 
@@ -27,15 +29,17 @@ export function enabledRules(selection: RuleSelection, rules: readonly Rule[] = 
   const selected = selection.select === null || selection.select === 'ALL' ? null : new Set(selection.select);
   const ignored = new Set(selection.ignore);
   const severities = new Map<string, Severity>();
+  const configured = new Set<string>();
   const meta: RuleMeta[] = [];
   for (const rule of rules === RULES ? ALL_RULE_META : [...rules, UNUSED_SUPPRESSION]) {
     if ((selected && !selected.has(rule.id)) || ignored.has(rule.id)) continue;
     const severity = selection.severities[rule.id] ?? rule.defaultSeverity;
     if (severity === 'off') continue;
     severities.set(rule.id, severity);
+    if (selection.severities[rule.id] !== undefined) configured.add(rule.id);
     meta.push(rule);
   }
-  return { rules: rules.filter((rule) => severities.has(rule.id)), severities, meta };
+  return { rules: rules.filter((rule) => severities.has(rule.id)), severities, configured, meta };
 }
 
 /** Option defaults of a rule overlaid with the configured values. */

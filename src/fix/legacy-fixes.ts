@@ -187,3 +187,74 @@ export function unusedImportFix(statement: SyntaxNode, imported: SyntaxNode, sti
   const deletion = deleteStatement(statement);
   return deletion ? { safety: 'safe', title: 'Remove the unused import', edits: [deletion] } : undefined;
 }
+
+/** `modal.Volume.persisted(name)` -> `modal.Volume.from_name(name, create_if_missing=True)`, Modal's own replacement text. */
+export function persistedFix(persistedAttribute: SyntaxNode): Fix | undefined {
+  const call = persistedAttribute.parent;
+  if (call?.type !== 'call' || call.field('function') !== persistedAttribute) return undefined;
+  const args = callArguments(call);
+  // `namespace=` is gone and NetworkFileSystem's `cloud=` has no `from_name` counterpart.
+  if (args.hasSplat || args.positional.length !== 1 || [...args.keywords.keys()].some((keyword) => keyword !== 'environment_name')) return undefined;
+  return {
+    safety: 'safe',
+    title: 'Use `from_name(name, create_if_missing=True)`',
+    edits: [replaceNode(persistedAttribute.field('attribute')!, 'from_name'), appendArgument(call.field('arguments')!, 'create_if_missing=True')],
+  };
+}
+
+/** Keywords the modern web decorators accept, by decorator; the others of an old `Stub` decorator go to `@app.function`. */
+const WEB_DECORATOR_KEYWORDS: Record<string, ReadonlySet<string>> = {
+  fastapi_endpoint: new Set(['method', 'label', 'custom_domains', 'docs', 'requires_proxy_auth']),
+  asgi_app: new Set(['label', 'custom_domains', 'requires_proxy_auth']),
+  wsgi_app: new Set(['label', 'custom_domains', 'requires_proxy_auth']),
+};
+/** Web keywords Modal removed: the split would hand them to `@app.function`, which rejects them. */
+const REMOVED_WEB_KEYWORDS = new Set(['wait_for_response']);
+
+/**
+ * `@stub.webhook(method="POST", secrets=[s])` -> `@stub.function(secrets=[s])` over
+ * `@modal.fastapi_endpoint(method="POST")` (or `asgi_app` / `wsgi_app`): the web keywords move to
+ * the web decorator, the others stay on the App decorator. Only for a decorator with keyword
+ * arguments alone and no comments inside, in a module that can spell `modal.<decorator>`.
+ */
+export function appWebDecoratorFix(model: ModalModel, attribute: SyntaxNode, webDecorator: string): Fix | undefined {
+  const call = attribute.parent?.type === 'call' && attribute.fieldName === 'function' ? attribute.parent : null;
+  const decorator = (call ?? attribute).parent;
+  const reference = modalReference(model, webDecorator);
+  if (decorator?.type !== 'decorator' || !reference) return undefined;
+  const args = callArguments(call);
+  if (args.hasSplat || args.positional.length > 0) return undefined;
+  if (call && [...call.field('arguments')!.descendants()].some((node) => node.type === 'comment')) return undefined;
+  const webKeywords = WEB_DECORATOR_KEYWORDS[webDecorator]!;
+  const web: string[] = [];
+  const rest: string[] = [];
+  for (const [keyword, argument] of args.keywordNodes) {
+    if (REMOVED_WEB_KEYWORDS.has(keyword)) return undefined;
+    (webKeywords.has(keyword) ? web : rest).push(argument.text);
+  }
+  const safe = webDecorator !== 'fastapi_endpoint';
+  return {
+    // `fastapi_endpoint` imports FastAPI in the container (_runtime/asgi.py), which the Image must install.
+    safety: safe ? 'safe' : 'unsafe',
+    title: `Use \`@${attribute.field('object')!.text}.function(...)\` and \`@${reference}(...)\``,
+    edits: [
+      replaceNode(call ?? attribute, `${attribute.field('object')!.text}.function(${rest.join(', ')})`),
+      insertAt(nextLineStart(decorator), `${indentationOf(decorator)}@${reference}(${web.join(', ')})${lineBreakOf(decorator.source)}`),
+    ],
+  };
+}
+
+/** `f.call(...)` -> `f.remote(...)`, or `f.remote_gen(...)` for a function proven to be a generator. */
+export function functionCallFix(callAttribute: SyntaxNode, generator: boolean): Fix {
+  const name = generator ? 'remote_gen' : 'remote';
+  return { safety: 'safe', title: `Rename to \`.${name}\``, edits: [replaceNode(callAttribute.field('attribute')!, name)] };
+}
+
+/** `class Model(modal.ClsMixin):` -> `class Model:`; Modal's own deprecation said it "can be safely removed" (cls.py before 0c48dbf9a). */
+export function clsMixinFix(base: SyntaxNode): Fix | undefined {
+  const bases = base.parent;
+  if (bases?.type !== 'argument_list' || bases.parent?.type !== 'class_definition' || base.fieldName === 'value') return undefined;
+  if (bases.children.some((child) => child.type === 'comment')) return undefined;
+  const edit = bases.namedChildren.length === 1 ? replaceNode(bases, '') : removeListItem(base);
+  return { safety: 'safe', title: 'Remove `ClsMixin` from the class bases', edits: [edit] };
+}

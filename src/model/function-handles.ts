@@ -143,3 +143,20 @@ export function functionHandleKind(model: ModalModel, node: SyntaxNode | null, d
     return null;
   });
 }
+
+/** A name bound only to a `def` that contains `yield` outside nested functions (Modal calls it with `.remote_gen`). */
+export function isGeneratorFunction(model: ModalModel, receiver: SyntaxNode): boolean {
+  if (receiver.type !== 'identifier') return false;
+  const bindings = model.bindingsFor(receiver);
+  if (bindings.length !== 1 || bindings[0]!.kind !== 'def') return false;
+  const statement = bindings[0]!.statement;
+  const definition = statement.type === 'decorated_definition' ? statement.field('definition') : statement;
+  const body = definition?.field('body');
+  if (!body) return false;
+  const visit = (node: SyntaxNode): boolean => {
+    if (node.type === 'yield') return true;
+    if (node.type === 'function_definition' || node.type === 'lambda' || node.type === 'class_definition') return false;
+    return node.namedChildren.some(visit);
+  };
+  return visit(body);
+}

@@ -30,10 +30,42 @@ export const REMOVED_NAMES: Record<string, LegacyApi> = {
   'modal.Image.conda': { replacement: 'use `modal.Image.micromamba`', version: '0.73.67' },
   ...Object.fromEntries(OBJECT_LOOKUP_KINDS.map((kind) => [`modal.${kind}.lookup`, { replacement: `use \`modal.${kind}.from_name(...)\` (lazy: it contacts Modal on first use)`, version: '1.2.0' }])),
   ...Object.fromEntries(['Dict', 'Queue', 'Volume', 'NetworkFileSystem'].map((kind) => [`modal.${kind}.new`, { replacement: `use \`modal.${kind}.from_name(...)\`, or \`modal.${kind}.ephemeral()\` in scripts`, version: '0.68.41' }])),
+  // modal-client commit c9ee68067 (2024-04-05) stopped exporting it.
+  'modal.container_app': { replacement: 'refer to Functions and objects through their module-level variables, e.g. `modal.Dict.from_name(...)` or the decorated function itself', version: '0.62.38' },
+  // Commit 0c48dbf9a (2024-03-27) deleted these along with `Function.call`.
+  'modal.ClsMixin': { replacement: 'remove it from the class bases (`@app.cls` classes need no mixin)', version: '0.62.2' },
+  'modal.create_package_mounts': { replacement: 'add local packages to the Image with `image.add_local_python_source(...)`', version: '0.62.2' },
+  // Commit fd00e7eb7 (2024-11-20); they had raised since 2024-03.
+  ...Object.fromEntries(['Dict', 'Queue', 'Volume', 'NetworkFileSystem'].map((kind) => [`modal.${kind}.persisted`, { replacement: `use \`modal.${kind}.from_name(name, create_if_missing=True)\``, version: '0.66.19' }])),
   ...Object.fromEntries(['Dict', 'Queue', 'Volume', 'Secret'].flatMap((kind) => [
     [`modal.${kind}.create_deployed`, { replacement: `use \`modal.${kind}.objects.create(...)\``, version: '1.5.0' }],
     [`modal.${kind}.delete`, { replacement: `use \`modal.${kind}.objects.delete(...)\``, version: '1.5.0' }],
   ])),
+};
+
+/** `Function.call`, removed in commit 0c48dbf9a (2024-03-27); it had raised since 2023-08-16. */
+export const FUNCTION_CALL: LegacyApi = { replacement: 'use `.remote(...)` (`.remote_gen(...)` for a generator function)', version: '0.62.2' };
+
+/** A `Stub` method that `modal.App` no longer has, and the web decorator that replaces it. */
+export interface RemovedAppMethod extends LegacyApi {
+  /** `@app.function()` plus this `modal.*` web decorator replaces the method. */
+  webDecorator?: 'fastapi_endpoint' | 'asgi_app' | 'wsgi_app';
+}
+
+/**
+ * Decorators and methods of the old `Stub`: `webhook`, `asgi` and `wsgi` (deleted in commit
+ * 3138cb8a3, 2023-07-02), `web_endpoint`, `asgi_app`, `wsgi_app` and `interactive_shell`
+ * (commit e88c25bbe, 2023-07-25), `serve` (3138cb8a3). `App.deploy` came back and is current.
+ */
+export const REMOVED_APP_METHODS: Record<string, RemovedAppMethod> = {
+  webhook: { replacement: 'decorate the function with `@app.function(...)` and `@modal.fastapi_endpoint(...)`', version: '0.50.2538', webDecorator: 'fastapi_endpoint' },
+  asgi: { replacement: 'decorate the function with `@app.function(...)` and `@modal.asgi_app()`', version: '0.50.2538', webDecorator: 'asgi_app' },
+  wsgi: { replacement: 'decorate the function with `@app.function(...)` and `@modal.wsgi_app()`', version: '0.50.2538', webDecorator: 'wsgi_app' },
+  web_endpoint: { replacement: 'decorate the function with `@app.function(...)` and `@modal.fastapi_endpoint(...)`', version: '0.50.2735', webDecorator: 'fastapi_endpoint' },
+  asgi_app: { replacement: 'decorate the function with `@app.function(...)` and `@modal.asgi_app()`', version: '0.50.2735', webDecorator: 'asgi_app' },
+  wsgi_app: { replacement: 'decorate the function with `@app.function(...)` and `@modal.wsgi_app()`', version: '0.50.2735', webDecorator: 'wsgi_app' },
+  interactive_shell: { replacement: 'run `modal shell` instead', version: '0.50.2735' },
+  serve: { replacement: 'run `modal serve` instead', version: '0.50.2538' },
 };
 
 /** Methods of an Image chain that were removed. */

@@ -139,12 +139,43 @@ export function helpMarkdown(rule: RuleMeta): string {
   return sections.join('\n\n');
 }
 
+/**
+ * GitHub code scanning shows `fullDescription.text` next to each alert and documents a limit of
+ * 1,000 characters for it ("SARIF support for code scanning", `reportingDescriptor` object).
+ */
+export const FULL_DESCRIPTION_LIMIT = 1000;
+const SEE_HELP = ' The rule help has the full description.';
+
+/**
+ * The rule's "what it does" text when it fits GitHub's limit; otherwise its leading sentences
+ * that fit, and a pointer to `help`, which always carries the whole text.
+ */
+export function fullDescriptionText(rule: RuleMeta): string {
+  const what = rule.docs.what.trim();
+  if (what.length <= FULL_DESCRIPTION_LIMIT) return what;
+  const budget = FULL_DESCRIPTION_LIMIT - SEE_HELP.length;
+  // A sentence ends at `.`, `!` or `?` followed by a space and a capital, a backtick or a parenthesis.
+  const sentences = what.split(/(?<=[.!?])\s+(?=[A-Z`(])/);
+  let text = '';
+  for (const sentence of sentences) {
+    const next = text === '' ? sentence : `${text} ${sentence}`;
+    if (next.length > budget) break;
+    text = next;
+  }
+  if (text === '') {
+    // One sentence longer than the budget: cut at a word boundary.
+    const cut = what.slice(0, budget - 1);
+    text = `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 1))}…`;
+  }
+  return `${text}${SEE_HELP}`;
+}
+
 function sarifRule(rule: RuleMeta, report: LintReport): SarifRule {
   return {
     id: rule.id,
     name: pascalCase(rule.id),
     shortDescription: { text: rule.summary },
-    fullDescription: { text: rule.docs.what },
+    fullDescription: { text: fullDescriptionText(rule) },
     help: { text: helpText(rule), markdown: helpMarkdown(rule) },
     helpUri: rule.docs.link,
     defaultConfiguration: { level: LEVEL_BY_SEVERITY[report.severities[rule.id] ?? rule.defaultSeverity] },

@@ -17,6 +17,7 @@ import fromLocalEnvironInWeb from './from-local-environ-in-web.js';
 import invalidGpuSpec from './invalid-gpu-spec.js';
 import invalidAutoscalerSettings from './invalid-autoscaler-settings.js';
 import invalidVolumeMountPath from './invalid-volume-mount-path.js';
+import invalidObjectName from './invalid-object-name.js';
 import decoratorMisuse from './decorator-misuse.js';
 import webEndpointSignature from './web-endpoint-signature.js';
 import moduleLevelRemoteCall from './module-level-remote-call.js';
@@ -53,6 +54,7 @@ export const RULES: readonly Rule[] = [
   invalidAutoscalerSettings,
   invalidVolumeMountPath,
   invalidImageSpec,
+  invalidObjectName,
   decoratorMisuse,
   webEndpointSignature,
   moduleLevelRemoteCall,

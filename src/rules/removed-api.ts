@@ -3,15 +3,16 @@ import type { ImportBinding } from '../model/imports.js';
 import { inCompatibilityFallback, insideImport, modalFromImports, modalNameUses } from '../model/modal-names.js';
 import { callArguments, WEB_DECORATORS, type ModalModel } from '../model/model.js';
 import {
-  DUNDER_LIFECYCLE_METHODS, REMOVED_IMAGE_METHODS, REMOVED_LOOKUP_KEYWORDS, REMOVED_NAMES,
+  DUNDER_LIFECYCLE_METHODS, FUNCTION_CALL, REMOVED_APP_METHODS, REMOVED_IMAGE_METHODS, REMOVED_LOOKUP_KEYWORDS, REMOVED_NAMES,
   REMOVED_REGISTRATION_KEYWORDS, REMOVED_WITH_OPTIONS_KEYWORDS, type LegacyApi,
 } from '../model/legacy-api.js';
 import { gpuStringOfLegacyObject } from '../model/legacy-gpu.js';
 import { modalObjectKind } from '../model/modal-objects.js';
+import { functionHandleKind, isGeneratorFunction } from '../model/function-handles.js';
 import { replaceNode } from '../fix/edits.js';
 import {
-  concurrentDecoratorFix, copyLocalFix, gpuObjectFix, lookupFix, renameImportedNameFix, renameKeywordFix,
-  singularSecretFix, unusedImportFix,
+  appWebDecoratorFix, clsMixinFix, concurrentDecoratorFix, copyLocalFix, functionCallFix, gpuObjectFix, lookupFix, persistedFix,
+  renameImportedNameFix, renameKeywordFix, singularSecretFix, unusedImportFix,
 } from '../fix/legacy-fixes.js';
 import { defineRule, type Fix, type RuleContext } from './types.js';
 
@@ -50,11 +51,11 @@ export default defineRule({
   tags: ['migration', 'deprecation', 'modal-1.0'],
   summary: 'Name or keyword argument that Modal removed or turned into an error.',
   docs: {
-    what: 'Flags Modal APIs that no longer exist or always raise in Modal 1.x: `modal.Stub`, `modal.Mount` and `mounts=`, `modal.gpu.*` objects, `@modal.build`, `@modal.web_endpoint`, `keep_warm=` / `concurrency_limit=` / `container_idle_timeout=` / `allow_concurrent_inputs=` / `secret=` and other removed keywords of `@app.function`, `@app.cls` and `@app.server`, `X.lookup(...)` (except `App.lookup`), `copy_local_file` / `copy_local_dir` / `conda_*` / `extend` / `from_dockerhub` on images, `context_mount=`, dunder lifecycle methods (`__enter__`, `__exit__`, `__build__`) on Modal classes, and the removed methods of Functions, Apps and other Modal objects. Keywords count only on Modal calls, and attribute uses only on receivers proven to be Modal objects (a registered function, `modal.Function.from_name(...)`, an App); `secret=` on `CloudBucketMount` and `Image.from_registry` is valid and not flagged.',
-    why: 'Modal 1.0 to 1.4 enforced the deprecations of the 0.x series: these names now raise AttributeError, TypeError or DeprecationError when the module is imported or the App is deployed, and dunder lifecycle methods are silently never called, so setup code does not run. Each message names the replacement and the version that removed the old API (modal-client changelog; `_utils/deprecation.py` for the autoscaler keywords, `_partial_function.py` for `web_endpoint`).',
+    what: 'Flags Modal APIs that no longer exist or always raise in Modal 1.x: `modal.Stub`, `modal.Mount` and `mounts=`, `modal.gpu.*` objects, `@modal.build`, `@modal.web_endpoint`, `keep_warm=` / `concurrency_limit=` / `container_idle_timeout=` / `allow_concurrent_inputs=` / `secret=` and other removed keywords of `@app.function`, `@app.cls` and `@app.server`, `X.lookup(...)` (except `App.lookup`), `copy_local_file` / `copy_local_dir` / `conda_*` / `extend` / `from_dockerhub` on images, `context_mount=`, dunder lifecycle methods (`__enter__`, `__exit__`, `__build__`) on Modal classes, and the removed methods of Functions, Apps and other Modal objects, among them the pre-1.0 APIs that 2023-2024 code still uses: `f.call(...)` on a Modal Function, `modal.container_app`, the old `Stub` decorators and methods (`@stub.webhook`, `@stub.asgi`, `@stub.wsgi`, `@stub.web_endpoint`, `@stub.asgi_app`, `@stub.wsgi_app`, `stub.serve()`, `stub.interactive_shell()`), `Volume` / `Dict` / `Queue` / `NetworkFileSystem.persisted(...)`, `modal.ClsMixin` and `modal.create_package_mounts`. Each use is reported once. Keywords count only on Modal calls, and attribute uses only on receivers proven to be Modal objects (a registered function, `modal.Function.from_name(...)`, an App); `secret=` on `CloudBucketMount` and `Image.from_registry` is valid and not flagged.',
+    why: 'Modal 1.0 to 1.4 enforced the deprecations of the 0.x series: these names now raise AttributeError, TypeError or DeprecationError when the module is imported or the App is deployed, and dunder lifecycle methods are silently never called, so setup code does not run. Each message names the replacement and the version that removed the old API (modal-client changelog; `_utils/deprecation.py` for the autoscaler keywords, `_partial_function.py` for `web_endpoint`; for the pre-1.0 names, the modal-client commits that deleted them: 3138cb8a3 and e88c25bbe for the `Stub` web decorators, 0c48dbf9a for `Function.call`, `ClsMixin` and `create_package_mounts`, c9ee68067 for `modal.container_app`, fd00e7eb7 for `persisted`).',
     example: 'stub = modal.Stub("api")\n\n@stub.function(gpu=modal.gpu.A100(size="80GB"), keep_warm=1, secret=modal.Secret.from_name("hf"))\n@modal.web_endpoint(method="POST")\ndef predict(item: dict): ...',
     useInstead: 'app = modal.App("api")\n\n@app.function(gpu="A100-80GB", min_containers=1, secrets=[modal.Secret.from_name("hf")])\n@modal.fastapi_endpoint(method="POST")\ndef predict(item: dict): ...',
-    fixSafety: 'Safe fixes are renames Modal documented as such and keep behaviour: `Stub` to `App`, `keep_warm` / `concurrency_limit` / `container_idle_timeout` / `_experimental_buffer_containers` to `min_containers` / `max_containers` / `scaledown_window` / `buffer_containers`, `web_endpoint` to `fastapi_endpoint` (only with arguments both accept), `secret=s` to `secrets=[s]`, `label=` / `tag=` to `name=`, `from_dockerhub` to `from_registry`, `copy_local_file` / `copy_local_dir` to `add_local_file` / `add_local_dir(..., copy=True)` (only with an absolute literal remote path, since the old relative default has no equivalent), `modal.gpu.X(...)` objects with literal arguments to the GPU string the object sent (`A100()` was the 40GB card) where the object only reaches `gpu=`, and, once nothing uses `modal.gpu`, `import modal.gpu` becomes `import modal` and `gpu` leaves `from modal import ...`. Unsafe fixes change behaviour: `X.lookup(...)` becomes the lazy `X.from_name(...)`, which no longer fails at the call when the object is missing; `allow_concurrent_inputs=N` becomes `@modal.concurrent(max_inputs=N)` below the App decorator (adding `concurrent` to `from modal import ...` when the module has no `import modal`), whose input concurrency and autoscaling targets you should check.',
+    fixSafety: 'Safe fixes are renames Modal documented as such and keep behaviour: `Stub` to `App`, `keep_warm` / `concurrency_limit` / `container_idle_timeout` / `_experimental_buffer_containers` to `min_containers` / `max_containers` / `scaledown_window` / `buffer_containers`, `web_endpoint` to `fastapi_endpoint` (only with arguments both accept), `secret=s` to `secrets=[s]`, `label=` / `tag=` to `name=`, `from_dockerhub` to `from_registry`, `copy_local_file` / `copy_local_dir` to `add_local_file` / `add_local_dir(..., copy=True)` (only with an absolute literal remote path, since the old relative default has no equivalent), `modal.gpu.X(...)` objects with literal arguments to the GPU string the object sent (`A100()` was the 40GB card) where the object only reaches `gpu=`, and, once nothing uses `modal.gpu`, `import modal.gpu` becomes `import modal` and `gpu` leaves `from modal import ...`. `f.call(...)` becomes `f.remote(...)` (`f.remote_gen(...)` when `f` is a generator function of this module; a generator looked up by name needs `.remote_gen`, which Modal\'s error then asks for), `X.persisted(name)` becomes `X.from_name(name, create_if_missing=True)`, and `modal.ClsMixin` leaves the class bases; `@stub.asgi(...)` / `@stub.wsgi(...)` / `@stub.asgi_app(...)` / `@stub.wsgi_app(...)` become `@stub.function(...)` over `@modal.asgi_app(...)` / `@modal.wsgi_app(...)`, the web keywords (`label`, `custom_domains`, `requires_proxy_auth`) moving to the web decorator. Unsafe fixes change behaviour: `@stub.webhook(...)` / `@stub.web_endpoint(...)` become `@stub.function(...)` over `@modal.fastapi_endpoint(...)`, which needs FastAPI installed in the Image; `X.lookup(...)` becomes the lazy `X.from_name(...)`, which no longer fails at the call when the object is missing; `allow_concurrent_inputs=N` becomes `@modal.concurrent(max_inputs=N)` below the App decorator (adding `concurrent` to `from modal import ...` when the module has no `import modal`), whose input concurrency and autoscaling targets you should check.',
     link: 'https://modal.com/docs/guide/modal-1-0-migration',
   },
   fixAvailability: 'sometimes',
@@ -69,6 +70,7 @@ export default defineRule({
     checkImports(ctx, gpuStillUsed);
     checkKeywords(ctx);
     checkCalls(ctx);
+    checkRemovedAttributes(ctx);
     for (const modalClass of ctx.model.classes) {
       for (const method of modalClass.methods) {
         const hook = DUNDER_LIFECYCLE_METHODS[method.name];
@@ -116,6 +118,8 @@ function attributeFix(attribute: SyntaxNode, qualified: string, call: SyntaxNode
     // `from_dockerhub(tag, setup_dockerfile_commands)`: a second positional would become `secret`.
     return call && callArguments(call).positional.length <= 1 ? rename('from_registry') : undefined;
   }
+  if (/^modal\.\w+\.persisted$/.test(qualified)) return persistedFix(attribute);
+  if (qualified === 'modal.ClsMixin') return clsMixinFix(attribute);
   const lookup = /^modal\.(\w+)\.lookup$/.exec(qualified);
   return lookup ? lookupFix(lookup[1]!, attribute) : undefined;
 }
@@ -231,6 +235,27 @@ function checkCalls(ctx: Context): void {
       const showProgress = method.text === 'run' && kind === 'App' ? args.keywordNodes.get('show_progress') : undefined;
       if (showProgress) flag(ctx, showProgress, 'show_progress=', SHOW_PROGRESS);
     }
+  }
+}
+
+/**
+ * `f.call` on a proven Modal Function (a registered function, a `Function.from_name` handle, a
+ * method of a Modal class instance), and the removed `Stub` decorators and methods on a proven App.
+ * A `subprocess.call` or a user's own `.call` method is no Modal Function and stays silent.
+ */
+function checkRemovedAttributes(ctx: Context): void {
+  const { model } = ctx;
+  for (const attribute of model.nodesOfType('attribute')) {
+    const name = attribute.field('attribute')!;
+    const receiver = attribute.field('object')!;
+    if (isAssignmentTarget(attribute)) continue;
+    if (name.text === 'call') {
+      if (functionHandleKind(model, receiver)) flag(ctx, name, 'Function.call', FUNCTION_CALL, functionCallFix(attribute, isGeneratorFunction(model, receiver)));
+      continue;
+    }
+    const appMethod = Object.hasOwn(REMOVED_APP_METHODS, name.text) ? REMOVED_APP_METHODS[name.text]! : undefined;
+    if (!appMethod || modalObjectKind(model, receiver) !== 'App') continue;
+    flag(ctx, name, `App.${name.text}`, appMethod, appMethod.webDecorator ? appWebDecoratorFix(model, attribute, appMethod.webDecorator) : undefined);
   }
 }
 

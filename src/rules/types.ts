@@ -1,6 +1,6 @@
 import type { SyntaxNode } from '../parser/syntax.js';
 import type { ModalModel } from '../model/model.js';
-import type { RuleMeta } from '../diagnostics.js';
+import type { RuleMeta, Severity } from '../diagnostics.js';
 
 export interface RuleOption {
   type: 'string' | 'string[]' | 'number' | 'boolean';
@@ -39,6 +39,7 @@ export interface RuleContext<MessageId extends string> {
 export interface Rule<MessageId extends string = string> extends RuleMeta {
   /** Message templates by id; reports name an id, never a literal text. */
   messages: Record<MessageId, string>;
+  messageSeverities?: Partial<Record<MessageId, Severity>>;
   options?: Record<string, RuleOption>;
   /** Whether findings come with fixes; a rule with fixes documents them in `docs.fixSafety`. */
   fixAvailability?: 'always' | 'sometimes';

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { CLI, cleanEnv } from './run-cli.js';
+import { createRequire } from 'node:module';
+import { CLI, cleanEnv, REPOSITORY_ROOT } from './run-cli.js';
 
 /** A file with one known finding: `torch` imported at module level of a Modal file (line 2, column 8). */
 export const HEAVY = 'import modal\nimport torch\n';
@@ -69,6 +70,8 @@ export interface CliOptions {
   timeout?: number;
   /** Runs the CLI through this command prefix (e.g. `setpriv --reuid=65534 ...`). */
   prefix?: string[];
+  /** The CLI script to run instead of the built `dist/cli/main.js`. */
+  cli?: string;
 }
 
 /**
@@ -77,7 +80,7 @@ export interface CliOptions {
  */
 export function runCli(args: string[], options: CliOptions): CliRun {
   const started = Date.now();
-  const [command, ...commandArgs] = [...(options.prefix ?? []), process.execPath, CLI, ...args];
+  const [command, ...commandArgs] = [...(options.prefix ?? []), process.execPath, options.cli ?? CLI, ...args];
   const result = spawnSync(command!, commandArgs, {
     cwd: options.cwd,
     input: options.input ?? '',
@@ -131,15 +134,45 @@ export function isRoot(): boolean {
   return process.getuid?.() === 0;
 }
 
-/** A way to run a command as an unprivileged user when this process is root, or why there is none. */
-export function unprivilegedPrefix(): string[] | { unavailable: string } {
-  if (!isRoot()) return [];
-  const setpriv = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', 'process.exit(process.getuid() === 65534 ? 0 : 1)'], { encoding: 'utf8' });
-  if (setpriv.error || setpriv.status !== 0) return { unavailable: `running as root and \`setpriv\` cannot drop to uid 65534 (${setpriv.error?.message ?? setpriv.stderr.trim()})` };
-  try {
-    fs.accessSync(CLI, fs.constants.R_OK);
-  } catch {
-    return { unavailable: `${CLI} is not readable` };
+/** The uid and gid `setpriv` drops to: `nobody` on Debian and most Linux systems. */
+const UNPRIVILEGED_ID = '65534';
+const SETPRIV = ['setpriv', `--reuid=${UNPRIVILEGED_ID}`, `--regid=${UNPRIVILEGED_ID}`, '--clear-groups'];
+
+export interface UnprivilegedRun {
+  /** Command prefix that runs the rest of the command line as the unprivileged user. */
+  prefix: string[];
+  /** A copy of the CLI that user can load, wherever the checkout is. */
+  cli: string;
+}
+
+/**
+ * A way to run the CLI as an unprivileged user when this process is root, or why there is none.
+ * The checkout may sit where that user cannot enter (root's home, a private `mktemp -d` folder),
+ * so the bundled CLI (the file `bin` ships) and the two packages it loads at run time are copied
+ * into a new world-readable folder under the system's temporary folder; a `--version` run as that
+ * user proves the copy loads before any test relies on it. `null` when not root: run as is.
+ */
+export function unprivilegedRun(trees: { make: (files?: Record<string, string | Buffer>) => string }): UnprivilegedRun | null | { unavailable: string } {
+  if (!isRoot()) return null;
+  const setpriv = spawnSync(SETPRIV[0]!, [...SETPRIV.slice(1), process.execPath, '-e', `process.exit(process.getuid() === ${UNPRIVILEGED_ID} ? 0 : 1)`], { encoding: 'utf8' });
+  if (setpriv.error || setpriv.status !== 0) return { unavailable: `running as root and \`setpriv\` cannot drop to uid ${UNPRIVILEGED_ID} (${setpriv.error?.message ?? setpriv.stderr.trim()})` };
+  const bundle = path.join(REPOSITORY_ROOT, 'dist', 'bundle');
+  if (!fs.existsSync(path.join(bundle, 'main.js'))) return { unavailable: `${bundle}/main.js is missing (run \`npm run build\`)` };
+  const copy = trees.make();
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPOSITORY_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  writeTree(copy, { 'package.json': JSON.stringify({ name: manifest.name, version: manifest.version, type: 'module' }) });
+  fs.cpSync(bundle, path.join(copy, 'dist', 'bundle'), { recursive: true });
+  const requireFromHere = createRequire(path.join(REPOSITORY_ROOT, 'package.json'));
+  fs.cpSync(path.dirname(requireFromHere.resolve('web-tree-sitter/web-tree-sitter.wasm')), path.join(copy, 'node_modules', 'web-tree-sitter'), { recursive: true });
+  const grammar = path.dirname(requireFromHere.resolve('tree-sitter-python/package.json'));
+  for (const file of ['package.json', 'tree-sitter-python.wasm']) {
+    fs.cpSync(path.join(grammar, file), path.join(copy, 'node_modules', 'tree-sitter-python', file));
   }
-  return ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+  spawnSync('chmod', ['-R', 'a+rX', copy]);
+  const cli = path.join(copy, 'dist', 'bundle', 'main.js');
+  const probe = spawnSync(SETPRIV[0]!, [...SETPRIV.slice(1), process.execPath, cli, '--version'], { cwd: copy, encoding: 'utf8', env: cleanEnv() });
+  if (probe.error || probe.status !== 0) {
+    return { unavailable: `uid ${UNPRIVILEGED_ID} cannot run a copy of the CLI in ${copy} (${probe.error?.message ?? probe.stderr.trim().split('\n')[0]})` };
+  }
+  return { prefix: SETPRIV, cli };
 }
