@@ -3,6 +3,7 @@ import { inExclusiveBranches } from './branches.js';
 import { conditionFacts, type Guard, type Locality } from './guards.js';
 import { importBindings, type ImportBinding } from './imports.js';
 import { pickledByReference } from './pickling.js';
+import type { ProjectQueries } from './project-facts.js';
 import { enclosingScope, scopeBindings, type Binding } from './scope.js';
 import { possibleValues, resolveValue, UNKNOWN, type NameLookup, type Value } from './values.js';
 
@@ -22,6 +23,8 @@ export interface ImportResolver {
   exportOf(fromPath: string, binding: ImportBinding): ModuleExport | undefined;
   /** The project file a module name refers to, if any. */
   resolveModule?(fromPath: string, binding: Pick<ImportBinding, 'module' | 'level'>): string | null;
+  /** Questions about every file of the project (Apps by name, `with_options` calls). */
+  queries?: ProjectQueries;
 }
 
 export const NO_PROJECT: ImportResolver = { exportOf: () => undefined };
@@ -234,6 +237,11 @@ export class ModalModel {
   /** The project file an import names (`routes.py` for `from .routes import r`); null for third-party modules. */
   moduleFileOf(binding: Pick<ImportBinding, 'module' | 'level'>): string | null {
     return this.project.resolveModule?.(this.path, binding) ?? null;
+  }
+
+  /** Questions about the whole project; null when the model is built for one file alone. */
+  get projectQueries(): ProjectQueries | null {
+    return this.project.queries ?? null;
   }
 
   /** What a project module exports under an imported name; undefined when the module is not the project's. */

@@ -25,6 +25,9 @@ import removedApi from './removed-api.js';
 import deprecatedApi from './deprecated-api.js';
 import hardcodedSecret from './hardcoded-secret.js';
 import syntaxError from './syntax-error.js';
+import cudaWithoutGpu from './cuda-without-gpu.js';
+import unknownRemoteReference from './unknown-remote-reference.js';
+import snakeCaseFileName from './snake-case-file-name.js';
 
 /** Every rule that reads the Modal model, in the order of the rule table. */
 export const RULES: readonly Rule[] = [
@@ -53,5 +56,8 @@ export const RULES: readonly Rule[] = [
   removedApi,
   deprecatedApi,
   hardcodedSecret,
+  cudaWithoutGpu,
+  unknownRemoteReference,
+  snakeCaseFileName,
   syntaxError,
 ] as Rule[];
