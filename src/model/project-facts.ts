@@ -175,7 +175,12 @@ export function editDistance(a: string, b: string): number {
 export function closestNames(name: string, candidates: Iterable<string>, count = 3): string[] {
   const lower = name.toLowerCase();
   return [...new Set(candidates)]
-    .map((candidate) => ({ candidate, distance: editDistance(lower, candidate.toLowerCase()) }))
+    .map((candidate) => {
+      const other = candidate.toLowerCase();
+      // A name that contains the other (`charge` / `charge_customer`) is the likeliest meant, however long.
+      const distance = other.includes(lower) || lower.includes(other) ? -1 / Math.max(other.length, 1) : editDistance(lower, other);
+      return { candidate, distance };
+    })
     .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
     .slice(0, count)
     .map((entry) => entry.candidate);

@@ -33,7 +33,8 @@ export default defineRule({
       const target = registration.target;
       if (registration.kind === 'local_entrypoint' || !target || registration.args.hasSplat) continue;
       const gpu = registration.args.keywords.get('gpu');
-      if (gpu && !model.possibleValues(gpu).every((value) => value.kind === 'none')) continue;
+      const gpus = gpu ? model.possibleValues(gpu) : [];
+      if (gpu && (gpus.length === 0 || gpus.some((value) => value.kind !== 'none'))) continue;
       // `Model().generate.remote()` runs the class in its own container: only unregistered code runs here.
       const reached = definitionsReachedFrom(model, [target], (definition) => registeredTargets.has(definition)).flatMap((definition) => [...definition.descendants()]);
       if (reached.some((node) => isCudaProbe(model, node))) continue;
