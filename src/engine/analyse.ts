@@ -28,6 +28,8 @@ export interface AnalysisResult {
   definesApp: boolean;
   /** Other files whose presence or content the result depends on. */
   dependencies: string[];
+  /** The result read facts from every file of the run (Apps by name): any file added or changed may change it. */
+  dependsOnRun?: boolean;
 }
 
 /** Parses each file once, builds its Modal model and runs every enabled rule on it. */
@@ -42,7 +44,9 @@ export async function analyse(request: AnalysisRequest): Promise<AnalysisResult[
     const notices: string[] = [];
     try {
       const diagnostics = analyseFile(index, filePath, new Set(request.ignoredByFile[filePath] ?? []), enabled, options, notices);
-      results.push({ path: filePath, diagnostics, notices, definesApp: index.definesApp(filePath), dependencies: index.dependenciesOf(filePath) });
+      const result: AnalysisResult = { path: filePath, diagnostics, notices, definesApp: index.definesApp(filePath), dependencies: index.dependenciesOf(filePath) };
+      if (index.dependsOnRun(filePath)) result.dependsOnRun = true;
+      results.push(result);
     } catch (error) {
       // Rules are isolated one by one; this catches the rest (parsing, the model, cross-file
       // resolution), so one file that breaks the analysis never costs the other files' results.

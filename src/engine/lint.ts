@@ -177,7 +177,8 @@ async function analyseWithCache(paths: string[], texts: Map<string, string>, set
   }
   if (misses.length === 0) return results;
   const fresh = await analyseInParallel(misses, texts, ignoredByFile, settings);
-  for (const result of fresh) settings.cache?.set(result, texts.get(result.path)!, ignoredByFile[result.path]!, texts);
+  // A result that read the whole run is not cached: its dependencies cannot list files yet to be added.
+  for (const result of fresh) if (!result.dependsOnRun) settings.cache?.set(result, texts.get(result.path)!, ignoredByFile[result.path]!, texts);
   return [...results, ...fresh];
 }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportBinding } from '../model/imports.js';
 import { ModalModel, type ImportResolver, type ModuleExport, type ModuleSummary } from '../model/model.js';
+import { appsDefinedIn, gpuOptionTargets, importsOfApp, registrationsThrough, type AppRegistrations, type ProjectQueries } from '../model/project-facts.js';
 import { importedFiles, moduleSummaryOf } from '../model/run-where.js';
 import type { SyntaxNode } from '../parser/syntax.js';
 
@@ -32,6 +33,11 @@ export class ProjectIndex implements ImportResolver {
   private readonly directories = new Map<string, boolean>();
   private readonly importers = new Map<string, string[]>();
 
+  /** Files whose results read the whole run (see `queries`): a new file in the run can change them. */
+  private readonly runDependent = new Set<string>();
+  /** Models built for project-wide questions, kept apart from `models` (which are released after analysis). */
+  private readonly queryModels = new Map<string, ModalModel | null>();
+
   constructor(
     readonly root: string,
     /** Source of a file of the run, if it was read; otherwise the index reads the file itself. */
@@ -40,6 +46,97 @@ export class ProjectIndex implements ImportResolver {
     /** Every file of the run, for questions about who imports a module. */
     private readonly runFiles: () => Iterable<string> = () => [],
   ) {}
+
+  /** True when a result for the file read facts from the whole run, so it cannot be cached by its dependencies alone. */
+  dependsOnRun(filePath: string): boolean {
+    return this.runDependent.has(filePath);
+  }
+
+  readonly queries: ProjectQueries = {
+    registrationsOfApp: (fromPath, appName) => {
+      this.runDependent.add(fromPath);
+      return this.registrationsOfApp(appName);
+    },
+    gpuGivenByOptions: (fromPath, names) => {
+      this.runDependent.add(fromPath);
+      return this.runPaths.some((filePath) => {
+        if (!this.textOf(filePath)?.includes('with_options')) return false;
+        const targets = this.queryModel(filePath) ? gpuOptionTargets(this.queryModel(filePath)!) : [];
+        return targets.some((target) => target === '*' || names.includes(target));
+      });
+    },
+  };
+
+  private textOf(filePath: string): string | undefined {
+    return this.sourceOf(filePath) ?? readIfSmall(filePath);
+  }
+
+  private queryModel(filePath: string): ModalModel | null {
+    if (!this.queryModels.has(filePath)) {
+      const source = this.textOf(filePath);
+      let model: ModalModel | null = null;
+      try {
+        model = source === undefined ? null : new ModalModel(filePath, this.parse(source, filePath), this);
+      } catch {
+        model = null;
+      }
+      this.queryModels.set(filePath, model);
+    }
+    return this.queryModels.get(filePath)!;
+  }
+
+  /**
+   * What the project's Apps named `appName` register: Apps defined in files of the run, with the
+   * registrations of every file of the run, and of every file beside the defining one, that
+   * imports the App.
+   */
+  private registrationsOfApp(appName: string): AppRegistrations | null {
+    let result: AppRegistrations | null = null;
+    for (const filePath of this.runPaths) {
+      const text = this.textOf(filePath);
+      if (!text || !/\b(App|Stub)\s*\(/.test(text)) continue;
+      const model = this.queryModel(filePath);
+      if (!model) continue;
+      for (const app of appsDefinedIn(model)) {
+        if (app.name !== appName) continue;
+        result ??= { names: new Set(), complete: true, files: [] };
+        result.files.push(filePath);
+        for (const name of app.names) result.names.add(name);
+        if (!app.complete || !app.variable) {
+          result.complete = false;
+          continue;
+        }
+        if (!this.addImportedRegistrations(filePath, app.variable, result)) result.complete = false;
+      }
+    }
+    return result;
+  }
+
+  /** Adds what other modules register on the App `variable` of `definingFile`; false when some use cannot be read. */
+  private addImportedRegistrations(definingFile: string, variable: string, result: AppRegistrations): boolean {
+    const candidates = new Set(this.runPaths);
+    // Modules beside the defining one may import the App without being part of this run.
+    try {
+      for (const entry of fs.readdirSync(path.dirname(definingFile))) if (entry.endsWith('.py')) candidates.add(path.join(path.dirname(definingFile), entry));
+    } catch {
+      return false;
+    }
+    for (const filePath of candidates) {
+      if (filePath === definingFile) continue;
+      const text = this.textOf(filePath);
+      if (text === undefined || !text.includes(variable) || !text.includes('import')) continue;
+      const model = this.queryModel(filePath);
+      if (!model) return false;
+      const imports = importsOfApp(model, definingFile, variable);
+      if (!imports.complete) return false;
+      for (const local of imports.locals) {
+        const registered = registrationsThrough(model, local);
+        for (const name of registered.names) result.names.add(name);
+        if (!registered.complete) return false;
+      }
+    }
+    return true;
+  }
 
   /** The model of a file, built once. */
   modelFor(filePath: string): ModalModel | null {
@@ -55,6 +152,11 @@ export class ProjectIndex implements ImportResolver {
     } finally {
       this.building.delete(filePath);
     }
+  }
+
+  /** Every file of the run, as the run knows it now. */
+  private get runPaths(): string[] {
+    return [...this.runFiles()];
   }
 
   get projectRoot(): string {
@@ -124,7 +226,9 @@ export class ProjectIndex implements ImportResolver {
    * Files of the run that import a module at their module level. Candidates are the files whose
    * text names the module; only those are parsed and their imports resolved.
    */
-  importersOf(filePath: string): string[] {
+  importersOf(filePath: string, fromPath: string = filePath): string[] {
+    // A new file of the run may import it: the asking file's result depends on the whole run.
+    this.runDependent.add(fromPath);
     const cached = this.importers.get(filePath);
     if (cached) return cached;
     const name = path.basename(filePath) === '__init__.py' ? path.basename(path.dirname(filePath)) : path.basename(filePath, '.py');

@@ -43,3 +43,48 @@ function isCudaDevice(model: ModalModel, node: SyntaxNode | null, depth = 0): bo
   const value = model.resolve(node);
   return value.kind === 'str' && /^cuda(:\d+)?$/.test(value.value);
 }
+
+/**
+ * Uses that need a CUDA device and raise on a machine without one (torch: "Torch not compiled with
+ * CUDA enabled" / "No CUDA GPUs are available"): `.cuda()`, `.to("cuda")`, `torch.device("cuda")`,
+ * `torch.set_default_device("cuda")`, `torch.cuda.set_device(...)`, and a CUDA device given to a
+ * call as `device=` / `device_map=` / `map_location=`. A probe (`torch.cuda.is_available()`) is not one.
+ */
+export const CUDA_USES = ['.cuda()', '.to("cuda")', 'torch.device("cuda")', 'torch.set_default_device("cuda")', 'torch.cuda.set_device(...)', 'device="cuda"', 'device_map="cuda"', 'map_location="cuda"'];
+
+const CUDA_DEVICE_KEYWORDS = new Set(['device', 'device_map', 'map_location']);
+/** Calls that hand arguments on to another container or build a plain value: a device named there is not used here. */
+const PASS_THROUGH_METHODS = new Set(['remote', 'remote_gen', 'local', 'spawn', 'map', 'starmap', 'spawn_map', 'for_each', 'aio', 'with_options', 'update', 'setdefault', 'get']);
+
+/**
+ * The CUDA use a call makes (one of `CUDA_USES`, as written in the message), or null: only uses
+ * that fail without a GPU, never a probe or a device picked by `"cuda" if ... else "cpu"`.
+ */
+export function cudaUseOf(model: ModalModel, call: SyntaxNode): string | null {
+  if (call.type !== 'call') return null;
+  const callee = call.field('function');
+  const path = importedPath(model, callee);
+  const method = callee?.type === 'attribute' ? callee.field('attribute')?.text ?? null : null;
+  const args = call.field('arguments')?.namedChildren ?? [];
+  if (method === 'cuda') return '.cuda()';
+  if (path === 'torch.cuda.set_device') return 'torch.cuda.set_device(...)';
+  if (path === 'torch.device' || path === 'torch.set_default_device' || method === 'to') {
+    const first = args[0];
+    if (first && first.type !== 'keyword_argument' && isCudaDevice(model, first)) {
+      return path === 'torch.device' ? 'torch.device("cuda")' : path === 'torch.set_default_device' ? 'torch.set_default_device("cuda")' : '.to("cuda")';
+    }
+  }
+  if (callee?.type === 'identifier' && callee.text === 'dict') return null;
+  if (method && PASS_THROUGH_METHODS.has(method)) return null;
+  for (const argument of args) {
+    if (argument.type !== 'keyword_argument') continue;
+    const name = argument.field('name')?.text ?? '';
+    if (CUDA_DEVICE_KEYWORDS.has(name) && isCudaDevice(model, argument.field('value'))) return `${name}="cuda"`;
+  }
+  return null;
+}
+
+/** True for a call of a torch CUDA probe (`torch.cuda.is_available()`, `device_count()`, ...) under any alias. */
+export function isCudaProbe(model: ModalModel, node: SyntaxNode): boolean {
+  return node.type === 'call' && CUDA_PROBES.has(importedPath(model, node.field('function')) ?? '');
+}

@@ -3,6 +3,7 @@ import { inExclusiveBranches } from './branches.js';
 import { conditionFacts, type Guard, type Locality } from './guards.js';
 import { importBindings, type ImportBinding } from './imports.js';
 import { pickledByReference } from './pickling.js';
+import type { ProjectQueries } from './project-facts.js';
 import { enclosingScope, scopeBindings, type Binding } from './scope.js';
 import { possibleValues, resolveValue, UNKNOWN, type NameLookup, type Value } from './values.js';
 
@@ -32,12 +33,14 @@ export interface ImportResolver {
   isDirectory?(fromPath: string, absolutePath: string): boolean;
   /** The module-level imports of a project module that run when it is imported (see `ModuleSummary`). */
   moduleSummary?(filePath: string): ModuleSummary | undefined;
-  /** Files of the run that import a module at their module level. */
-  importersOf?(filePath: string): string[];
+  /** Files of the run that import a module at their module level (the answer makes `fromPath`'s result depend on the whole run). */
+  importersOf?(filePath: string, fromPath?: string): string[];
   /** True when a project module named `modal` may be what `import modal` loads. */
   shadowsModal?(fromPath: string): boolean;
   /** The model of a project file, to follow a call into a function defined there. */
   modelOf?(filePath: string): ModalModel | null;
+  /** Questions about every file of the project (Apps by name, `with_options` calls). */
+  queries?: ProjectQueries;
 }
 
 /** One import a module runs at its top level, outside any guard that keeps it from running locally. */
@@ -283,6 +286,11 @@ export class ModalModel {
   /** Every module-level binding of a name, in source order. */
   moduleBindingsOf(name: string): Binding[] {
     return this.moduleBindings.get(name) ?? [];
+  }
+
+  /** Questions about the whole project; null when the model is built for one file alone. */
+  get projectQueries(): ProjectQueries | null {
+    return this.project.queries ?? null;
   }
 
   /** What a project module exports under an imported name; undefined when the module is not the project's. */

@@ -4,9 +4,10 @@ import type { ModalModel } from './model.js';
 /**
  * The definitions that run when the given functions or classes run, as far as this module shows:
  * the roots themselves plus every function or class they call by a plain name, transitively
- * (`device = pick_device()` with `def pick_device(): ...` in the same module).
+ * (`device = pick_device()` with `def pick_device(): ...` in the same module). `skip` leaves out
+ * definitions that do not run here (another registered function or class runs in its own container).
  */
-export function definitionsReachedFrom(model: ModalModel, roots: SyntaxNode[]): SyntaxNode[] {
+export function definitionsReachedFrom(model: ModalModel, roots: SyntaxNode[], skip: (definition: SyntaxNode) => boolean = () => false): SyntaxNode[] {
   const reached = new Set<SyntaxNode>(roots);
   const queue = [...roots];
   while (queue.length > 0) {
@@ -17,7 +18,7 @@ export function definitionsReachedFrom(model: ModalModel, roots: SyntaxNode[]): 
       for (const binding of model.bindingsFor(callee)) {
         if (binding.kind !== 'def' && binding.kind !== 'class') continue;
         const target = binding.statement.type === 'decorated_definition' ? binding.statement.field('definition') : binding.statement;
-        if (!target || reached.has(target)) continue;
+        if (!target || reached.has(target) || skip(target)) continue;
         reached.add(target);
         queue.push(target);
       }

@@ -51,7 +51,7 @@ export function runsUnderModal(model: ModalModel): boolean {
   for (let depth = 0; frontier.length > 0 && depth < 20; depth++) {
     const next: string[] = [];
     for (const file of frontier) {
-      for (const importer of project.importersOf(file)) {
+      for (const importer of project.importersOf(file, model.path)) {
         if (visited.has(importer)) continue;
         visited.add(importer);
         if (project.moduleSummary(importer)?.registers) return true;

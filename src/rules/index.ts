@@ -30,6 +30,9 @@ import hardcodedSecret from './hardcoded-secret.js';
 import syntaxError from './syntax-error.js';
 import missingImagePackage from './missing-image-package.js';
 import localModuleNotInImage from './local-module-not-in-image.js';
+import cudaWithoutGpu from './cuda-without-gpu.js';
+import unknownRemoteReference from './unknown-remote-reference.js';
+import snakeCaseFileName from './snake-case-file-name.js';
 
 /** Every rule that reads the Modal model, in the order of the rule table. */
 export const RULES: readonly Rule[] = [
@@ -63,5 +66,8 @@ export const RULES: readonly Rule[] = [
   unknownModalApi,
   deprecatedApi,
   hardcodedSecret,
+  cudaWithoutGpu,
+  unknownRemoteReference,
+  snakeCaseFileName,
   syntaxError,
 ] as Rule[];
