@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { SyntaxNode } from '../parser/syntax.js';
 import type { GuardKind } from './guards.js';
+import { isHandled } from './handlers.js';
 import { resolveAt } from './images.js';
 import { callArguments, unwrapParens, type ImageChain, type ModalModel, type ModuleSummary, type Registration, type SummaryImport } from './model.js';
 import {
@@ -480,6 +481,21 @@ export function distributionFor(topLevelModule: string, tables: PackageTables = 
 /** Guards under which an import does not run (or does not fail) in the container. */
 const NOT_RUN_IN_CONTAINER = new Set<GuardKind>(['local', 'try-import', 'type-checking', 'main']);
 
+const IMPORT_ERRORS: ReadonlySet<string> = new Set(['ImportError', 'ModuleNotFoundError']);
+
+/** Tests of the running interpreter or of what is installed: an import under one may be meant not to run. */
+const ENVIRONMENT_TEST = /\b(sys\.version_info|sys\.platform|platform\.|os\.name|find_spec|importlib|TYPE_CHECKING|PY\d|hasattr)/;
+
+function underEnvironmentTest(statement: SyntaxNode): boolean {
+  for (const ancestor of statement.ancestors()) {
+    if (ancestor.type === 'function_definition' || ancestor.type === 'class_definition') return false;
+    if (ancestor.type !== 'if_statement') continue;
+    const conditions = [ancestor.field('condition'), ...ancestor.fields('alternative').map((clause) => clause.field('condition'))];
+    if (conditions.some((condition) => condition && ENVIRONMENT_TEST.test(condition.text))) return true;
+  }
+  return false;
+}
+
 /** One import statement that runs in the containers of some registrations of this module. */
 export interface ContainerImport {
   statement: SyntaxNode;
@@ -536,6 +552,7 @@ export function containerImports(model: ModalModel): ContainerImport[] {
     const guards = model.guardsOf(statement);
     if (guards.some((guard) => NOT_RUN_IN_CONTAINER.has(guard.kind))) return;
     if (where === 'module' && guards.some((guard) => guard.kind === 'function')) return;
+    if (isHandled(statement, IMPORT_ERRORS) || underEnvironmentTest(statement)) return;
     const bindings = model.imports.filter((binding) => binding.statement === statement);
     const first = bindings[0];
     if (!first) return;
