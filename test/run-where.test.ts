@@ -207,3 +207,23 @@ describe('package settings from config', () => {
     expect([imageProvides(contents, 'json', unknownBuilder), imageProvides(contents, 'pandas', unknownBuilder)]).toEqual(['yes', 'unknown']);
   });
 });
+
+describe('modules Modal imports', () => {
+  it('counts a module that an entry module imports at module level, directly or through another module', async () => {
+    const { runsUnderModal } = await import('../src/model/run-where.js');
+    const files: Record<string, string> = {
+      'app.py': 'import modal\nfrom shared import (\n    config,\n)\napp = modal.App("a")\n',
+      'shared/__init__.py': '',
+      'shared/config.py': 'import modal\nimport settings\n',
+      'settings.py': 'import modal\nX = 1\n',
+      'client.py': 'import modal\nf = modal.Function.from_name("a", "f")\n',
+      'lazy.py': 'import modal\n',
+      'main.py': 'import modal\napp = modal.App("b")\ndef later():\n    import lazy\n',
+    };
+    const { dir } = project(files);
+    const index = new ProjectIndex(dir, () => undefined, (source) => parseWith(parser, source), () => Object.keys(files).map((name) => path.join(dir, name)));
+    const under = (name: string) => runsUnderModal(index.modelFor(path.join(dir, name))!);
+    expect([under('app.py'), under('shared/config.py'), under('settings.py'), under('client.py'), under('lazy.py')]).toEqual([true, true, true, false, false]);
+    expect(index.dependsOnRun(path.join(dir, 'settings.py'))).toBe(true);
+  });
+});

@@ -32,6 +32,7 @@ export class ProjectIndex implements ImportResolver {
   private readonly texts = new Map<string, string | undefined>();
   private readonly directories = new Map<string, boolean>();
   private readonly importers = new Map<string, string[]>();
+  private mentions: Map<string, string[]> | null = null;
 
   /** Files whose results read the whole run (see `queries`): a new file in the run can change them. */
   private readonly runDependent = new Set<string>();
@@ -232,12 +233,9 @@ export class ProjectIndex implements ImportResolver {
     const cached = this.importers.get(filePath);
     if (cached) return cached;
     const name = path.basename(filePath) === '__init__.py' ? path.basename(path.dirname(filePath)) : path.basename(filePath, '.py');
-    const mention = new RegExp(`(^|[^A-Za-z0-9_])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^A-Za-z0-9_]|$)`);
     const found: string[] = [];
-    for (const candidate of this.runFiles()) {
+    for (const candidate of this.importMentions().get(name) ?? []) {
       if (candidate === filePath) continue;
-      const text = this.sourceOf(candidate);
-      if (text === undefined || !mention.test(text)) continue;
       const summary = this.moduleSummary(candidate);
       if (!summary) continue;
       const resolve = (module: string, level: number): string | null => this.resolveModule(candidate, { module, level });
@@ -245,6 +243,29 @@ export class ProjectIndex implements ImportResolver {
     }
     this.importers.set(filePath, found);
     return found;
+  }
+
+  /**
+   * For each name that appears in an import statement of a file of the run, the files it appears
+   * in: each file's text is scanned once, and only those files are parsed to answer `importersOf`.
+   */
+  private importMentions(): Map<string, string[]> {
+    if (this.mentions) return this.mentions;
+    const mentions = new Map<string, string[]>();
+    const statement = /^[ \t]*(?:from[ \t]+[.\w]+[ \t]+import[ \t]+(?:\([^)]*\)|[^\n]*)|import[ \t]+[^\n]*)/gm;
+    for (const file of this.runFiles()) {
+      const text = this.sourceOf(file) ?? readIfSmall(file);
+      if (text === undefined || !text.includes('import')) continue;
+      const names = new Set<string>();
+      for (const match of text.matchAll(statement)) for (const word of match[0].split(/[^A-Za-z0-9_]+/)) if (word) names.add(word);
+      for (const word of names) {
+        const list = mentions.get(word);
+        if (list) list.push(file);
+        else mentions.set(word, [file]);
+      }
+    }
+    this.mentions = mentions;
+    return mentions;
   }
 
   readText(fromPath: string, absolutePath: string): string | undefined {
@@ -364,6 +385,7 @@ export class ProjectIndex implements ImportResolver {
     }
     // Who imports whom, and what a called function returns, can change with any edit.
     this.importers.clear();
+    this.mentions = null;
     this.revisited.clear();
     return dependents;
   }
@@ -379,6 +401,7 @@ export class ProjectIndex implements ImportResolver {
     this.texts.clear();
     this.directories.clear();
     this.importers.clear();
+    this.mentions = null;
     this.revisited.clear();
   }
 
