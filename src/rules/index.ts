@@ -18,6 +18,7 @@ import invalidGpuSpec from './invalid-gpu-spec.js';
 import invalidAutoscalerSettings from './invalid-autoscaler-settings.js';
 import invalidVolumeMountPath from './invalid-volume-mount-path.js';
 import invalidObjectName from './invalid-object-name.js';
+import invalidArgumentType from './invalid-argument-type.js';
 import decoratorMisuse from './decorator-misuse.js';
 import webEndpointSignature from './web-endpoint-signature.js';
 import moduleLevelRemoteCall from './module-level-remote-call.js';
@@ -58,6 +59,7 @@ export const RULES: readonly Rule[] = [
   invalidVolumeMountPath,
   invalidImageSpec,
   invalidObjectName,
+  invalidArgumentType,
   decoratorMisuse,
   webEndpointSignature,
   moduleLevelRemoteCall,
