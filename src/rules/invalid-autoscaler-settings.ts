@@ -1,6 +1,68 @@
 import type { SyntaxNode } from '../parser/syntax.js';
 import { configurationSites, numberType, possibleExpressions, type ConfigurationSite } from '../model/configuration.js';
+import type { ModalModel } from '../model/model.js';
 import { defineRule } from './types.js';
+
+/** `_partial_function.py:22-23`. */
+const MAX_BATCH_SIZE = 1000;
+const MAX_WAIT_MS = 10 * 60 * 1000;
+
+type DecoratorMessage = 'concurrentWithoutMaxInputs' | 'targetAboveMax' | 'targetInputsType' | 'batchSize' | 'waitMs' | 'maxInputs';
+
+/**
+ * `@modal.concurrent` and `@modal.batched` values Modal rejects: the decorator itself checks its
+ * limits (`_partial_function.py:677-683`, `:757`); the registration above it checks `max_inputs` is
+ * given (`:108`) and `target_inputs` is a whole number (`_utils/function_utils.py:91-97`).
+ */
+function* decoratorProblems(model: ModalModel): Generator<{ at: SyntaxNode; id: DecoratorMessage; data: Record<string, string | number> }> {
+  for (const decorated of model.nodesOfType('decorated_definition')) {
+    const definition = decorated.field('definition');
+    if (!definition) continue;
+    const decorators = model.modalDecoratorsOf(definition);
+    const decoratorNodes = decorated.children.filter((child) => child.type === 'decorator');
+    for (const decorator of decorators) {
+      if (!decorator.call || decorator.args.hasSplat) continue;
+      const { keywords, keywordNodes } = decorator.args;
+      if (decorator.name === 'batched') {
+        const size = model.resolve(keywords.get('max_batch_size'));
+        if (size.kind === 'num' && (size.value < 1 || size.value > MAX_BATCH_SIZE)) yield { at: keywordNodes.get('max_batch_size')!, id: 'batchSize', data: { value: size.value } };
+        const wait = model.resolve(keywords.get('wait_ms'));
+        if (wait.kind === 'num' && (wait.value < 0 || wait.value > MAX_WAIT_MS)) yield { at: keywordNodes.get('wait_ms')!, id: 'waitMs', data: { value: wait.value } };
+      }
+      if (decorator.name !== 'concurrent') continue;
+      const max = model.resolve(keywords.get('max_inputs'));
+      const target = model.resolve(keywords.get('target_inputs'));
+      if (max.kind === 'num' && target.kind === 'num' && target.value > max.value) {
+        yield { at: keywordNodes.get('target_inputs')!, id: 'targetAboveMax', data: { target: target.value, max: max.value } };
+      }
+      // The registration checks run only when `@app.function` / `@app.cls` sits above, with no other decorator between.
+      const above = decoratorNodes.slice(0, decoratorNodes.indexOf(decorator.decorator));
+      const registration = model.registrations.find((r) => r.decorator && above.includes(r.decorator));
+      if (!registration?.call || registration.args.hasSplat || (registration.kind !== 'function' && registration.kind !== 'cls')) continue;
+      const between = above.slice(above.indexOf(registration.decorator!) + 1);
+      if (between.some((node) => !decorators.some((d) => d.decorator === node))) continue;
+      // Flash functions (`experimental_options`, `@modal.experimental.http_server`) need `target_inputs` instead.
+      const flash = registration.args.keywords.has('experimental_options') || decorators.some((d) => d.name.startsWith('experimental.'))
+        || decoratorNodes.some((node) => model.qualifiedName(node.namedChildren[0]?.type === 'call' ? node.namedChildren[0].field('function') : node.namedChildren[0] ?? null)?.startsWith('modal.experimental.'));
+      if (flash) continue;
+      if (!keywords.has('max_inputs')) yield { at: decorator.decorator, id: 'concurrentWithoutMaxInputs', data: { registration: registration.call.field('function')!.text } };
+      const targetNode = keywords.get('target_inputs');
+      const invalidTarget = target.kind === 'str' || target.kind === 'bool' || (target.kind === 'num' && (target.value < 0 || numberType(model, targetNode) === 'float'));
+      if (targetNode && invalidTarget) yield { at: keywordNodes.get('target_inputs')!, id: 'targetInputsType', data: { value: shortText(targetNode) } };
+    }
+  }
+}
+
+/** `max_inputs=` of `@app.function` / `@app.cls`: an int, and only 1 (app.py:880-885, :1123-1128). */
+function* maxInputsProblems(model: ModalModel): Generator<{ at: SyntaxNode; id: DecoratorMessage; data: Record<string, string | number> }> {
+  for (const registration of model.registrations) {
+    if ((registration.kind !== 'function' && registration.kind !== 'cls') || !registration.call) continue;
+    const node = registration.args.keywords.get('max_inputs');
+    const value = model.resolve(node);
+    const invalid = value.kind === 'str' || (value.kind === 'num' && (numberType(model, node) === 'float' || value.value !== 1));
+    if (node && invalid) yield { at: registration.args.keywordNodes.get('max_inputs')!, id: 'maxInputs', data: { value: shortText(node) } };
+  }
+}
 
 const COUNTS = ['min_containers', 'max_containers', 'buffer_containers'];
 const DAY_IN_SECONDS = 24 * 60 * 60;
@@ -35,9 +97,17 @@ export default defineRule({
     negative: '`{keyword}={value}` is negative; a container count must be 0 or more.',
     notPositive: '`{keyword}={value}` must be greater than 0 seconds.',
     timeoutNone: '`timeout=None` raises InvalidError: every Modal Function has a timeout; pass a number of seconds from 1 to 86400 (the default is 300).',
+    concurrentWithoutMaxInputs: '`@modal.concurrent()` without `max_inputs=`: `{registration}(...)` raises TypeError ("missing required argument: `max_inputs`") at import; give the most inputs one container may run at once.',
+    targetAboveMax: '`target_inputs={target}` is greater than `max_inputs={max}`: `@modal.concurrent` raises InvalidError at import.',
+    targetInputsType: '`target_inputs={value}` must be a whole number of 0 or more: Modal raises InvalidError at import when it registers the function.',
+    batchSize: '`max_batch_size={value}` must be from 1 to 1000: `@modal.batched` raises InvalidError at import.',
+    waitMs: '`wait_ms={value}` must be from 0 to 600000 (10 minutes): `@modal.batched` raises InvalidError at import.',
+    maxInputs: '`max_inputs={value}`: Modal accepts only `max_inputs=1` (an int) and raises InvalidError at import; write `single_use_containers=True`, which replaces it.',
     timeoutTooLong: '`timeout={value}` ({seconds} s) is longer than 24 hours (86400 s), the longest timeout Modal allows; checkpoint the work and resume it in a new call instead.',
   },
   check({ model, report }) {
+    for (const problem of decoratorProblems(model)) report(problem.at, problem.id, problem.data);
+    for (const problem of maxInputsProblems(model)) report(problem.at, problem.id, problem.data);
     for (const site of configurationSites(model)) {
       const reported = new Set<string>();
       const flag = (keyword: string, messageId: 'notInteger' | 'negative' | 'notPositive' | 'timeoutNone' | 'timeoutTooLong', value: string, seconds = 0) => {
