@@ -19,6 +19,7 @@ import invalidAutoscalerSettings from './invalid-autoscaler-settings.js';
 import invalidVolumeMountPath from './invalid-volume-mount-path.js';
 import invalidObjectName from './invalid-object-name.js';
 import invalidArgumentType from './invalid-argument-type.js';
+import invalidClassParameter from './invalid-class-parameter.js';
 import decoratorMisuse from './decorator-misuse.js';
 import webEndpointSignature from './web-endpoint-signature.js';
 import moduleLevelRemoteCall from './module-level-remote-call.js';
@@ -60,6 +61,7 @@ export const RULES: readonly Rule[] = [
   invalidImageSpec,
   invalidObjectName,
   invalidArgumentType,
+  invalidClassParameter,
   decoratorMisuse,
   webEndpointSignature,
   moduleLevelRemoteCall,
