@@ -1,5 +1,5 @@
 import type { SyntaxNode } from '../parser/syntax.js';
-import type { ModalModel } from '../model/model.js';
+import { unwrapParens, type ModalModel } from '../model/model.js';
 import { defineRule } from './types.js';
 
 /** Builtin types without a parameter encoder; only int, str, bytes and bool have one (`_type_manager.py`). */
@@ -17,7 +17,8 @@ function parameterFields(model: ModalModel, body: SyntaxNode): ParameterField[] 
   for (const statement of body.namedChildren) {
     const assignment = statement.type === 'expression_statement' ? statement.namedChildren[0] : undefined;
     if (assignment?.type !== 'assignment' || assignment.field('left')?.type !== 'identifier') continue;
-    const right = assignment.field('right');
+    const assigned = assignment.field('right');
+    const right = assigned ? unwrapParens(assigned) : null;
     if (right?.type !== 'call' || model.qualifiedName(right.field('function')) !== 'modal.parameter') continue;
     const init = right.field('arguments')?.namedChildren.find((a) => a.type === 'keyword_argument' && a.field('name')?.text === 'init');
     if (right.field('arguments')?.namedChildren.some((a) => a.type === 'dictionary_splat')) continue;
