@@ -105,3 +105,22 @@ export function objectNameProblem(name: string): NameProblem | null {
 export function isValidObjectName(name: string): boolean {
   return objectNameProblem(name) === null;
 }
+
+/** name_utils.py:30-38 and :41-44: what `check_environment_name` and `check_tag_dict` accept. */
+const ENVIRONMENT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]+$/;
+const TAG = /^[a-zA-Z0-9._-]{1,63}$/;
+
+/** Why Modal rejects an Environment name, or null when it accepts it (`en-` is kept for Environment ids). */
+export function environmentNameProblem(name: string): 'too-long' | 'characters' | 'environment-id' | null {
+  if (name.length > MAX_OBJECT_NAME_LENGTH) return 'too-long';
+  if (!ENVIRONMENT_NAME.test(name)) return 'characters';
+  return name.toLowerCase().startsWith('en-') ? 'environment-id' : null;
+}
+
+/** True when `check_tag_dict` accepts a tag key or value: 1 to 63 letters, digits, `.`, `_` or `-`. */
+export function isValidTag(tag: string): boolean {
+  return TAG.test(tag);
+}
+
+/** Calls that check an Environment name in the call itself (_environments.py:54, :409). */
+export const ENVIRONMENT_NAME_CALLS = new Set(['modal.Environment.from_name', 'modal.Environment.objects.create']);

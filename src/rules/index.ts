@@ -18,6 +18,8 @@ import invalidGpuSpec from './invalid-gpu-spec.js';
 import invalidAutoscalerSettings from './invalid-autoscaler-settings.js';
 import invalidVolumeMountPath from './invalid-volume-mount-path.js';
 import invalidObjectName from './invalid-object-name.js';
+import invalidArgumentType from './invalid-argument-type.js';
+import invalidClassParameter from './invalid-class-parameter.js';
 import decoratorMisuse from './decorator-misuse.js';
 import webEndpointSignature from './web-endpoint-signature.js';
 import moduleLevelRemoteCall from './module-level-remote-call.js';
@@ -58,6 +60,8 @@ export const RULES: readonly Rule[] = [
   invalidVolumeMountPath,
   invalidImageSpec,
   invalidObjectName,
+  invalidArgumentType,
+  invalidClassParameter,
   decoratorMisuse,
   webEndpointSignature,
   moduleLevelRemoteCall,

@@ -1,30 +1,9 @@
-import type { SyntaxNode } from '../parser/syntax.js';
-import type { ModalModel } from '../model/model.js';
+import { ownYield, setsRetryPolicy } from '../model/function-shape.js';
 import { parameterNames } from '../model/scope.js';
 import { defineRule } from './types.js';
 
 /** Decorators whose function only builds and returns an app (or starts a server): sync, no parameters. */
 const APP_FACTORIES = new Set(['asgi_app', 'wsgi_app', 'web_server']);
-const NESTED_SCOPES = new Set(['function_definition', 'lambda', 'class_definition']);
-
-/** The first `yield` in a function's own body, not in nested functions, lambdas or classes. */
-function ownYield(body: SyntaxNode): SyntaxNode | null {
-  const stack = [...body.children];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node.type === 'yield') return node;
-    if (!NESTED_SCOPES.has(node.type)) stack.push(...node.children);
-  }
-  return null;
-}
-
-/** `retries=` that Modal turns into a retry policy: an int (even 0) or a `modal.Retries(...)`; not `None`. */
-function hasRetryPolicy(model: ModalModel, value: SyntaxNode | undefined): boolean {
-  if (!value) return false;
-  const values = model.possibleValues(value);
-  if (values.length > 0) return values.every((v) => v.kind === 'num');
-  return model.qualifiedName(model.originCall(value)?.field('function') ?? null) === 'modal.Retries';
-}
 
 export default defineRule({
   id: 'web-endpoint-signature',
@@ -61,9 +40,9 @@ export default defineRule({
       // Methods of `@app.cls` classes are not checked for these by the client; only web Functions are.
       const registration = fn.registration;
       if (registration?.kind !== 'function' || registration.args.hasSplat) continue;
-      const yielded = registration.args.keywords.has('is_generator') ? null : ownYield(fn.definition.field('body')!);
+      const yielded = registration.args.keywords.has('is_generator') ? null : ownYield(fn.definition);
       if (yielded) report(yielded, 'generator', { function: fn.name });
-      if (hasRetryPolicy(model, registration.args.keywords.get('retries'))) report(registration.args.keywordNodes.get('retries')!, 'retries', { function: fn.name });
+      if (setsRetryPolicy(model, registration.args.keywords.get('retries'))) report(registration.args.keywordNodes.get('retries')!, 'retries', { function: fn.name });
     }
   },
 });
