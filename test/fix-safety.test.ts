@@ -240,7 +240,7 @@ describe('--fix leaves alone what it cannot fix safely', () => {
   });
 
   it('files without fixable findings are byte-identical and keep their inode', () => {
-    const files = { 'plain.py': 'import modal\r\nimport torch\r\n', 'bom.py': '\uFEFFimport modal\napp = modal.App("Bad_Name")\n' };
+    const files = { 'plain.py': 'import modal\r\nimport torch\r\napp = modal.App("plain")\r\n', 'bom.py': '\uFEFFimport modal\napp = modal.App("Bad_Name")\n' };
     const dir = trees.make(files);
     writeTree(dir, {});
     const inodes = Object.keys(files).map((name) => fs.statSync(path.join(dir, name)).ino);
