@@ -194,7 +194,7 @@ describe('exit codes', () => {
   });
 
   it('exits 1 when an error-severity finding exists', () => {
-    const result = run(['--format', 'concise', HEAVY_IMPORTS]);
+    const result = run(['--format', 'concise', '--select', 'heavy-import-at-module-level', HEAVY_IMPORTS]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('');
     const found = lines(result.stdout);
@@ -667,7 +667,7 @@ describe('configuration', () => {
   });
 
   it('rule options: extend-packages makes a module-level `import mylib` a finding', () => {
-    const source = ['import modal', 'import mylib', '', 'app = modal.App("my-app")', '', '', '@app.function()', 'def f():', '    return mylib.VERSION', ''].join('\n');
+    const source = ['import modal', 'import mylib', '', 'app = modal.App("my-app", image=modal.Image.debian_slim().pip_install("mylib"))', '', '', '@app.function()', 'def f():', '    return mylib.VERSION', ''].join('\n');
     const dir = project({ 'app.py': source });
     expect(run(['--format', 'concise', 'app.py'], { cwd: dir })).toEqual({ code: 0, stdout: '', stderr: '' });
     fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[tool.modal-lint.rules]\nheavy-import-at-module-level = { extend-packages = ["mylib"] }\n');

@@ -104,6 +104,7 @@ afterAll(() => folders.cleanup());
 describe('the editor set-ups in docs/editors.md', () => {
   it('lint a project with an error, a warning and an info finding in a path with a space', () => {
     expect(expected.map((finding) => [finding.file, finding.severity, finding.ruleId])).toEqual([
+      [ODD_FILE, 'warning', 'snake-case-file-name'],
       [ODD_FILE, 'error', 'heavy-import-at-module-level'],
       [ODD_FILE, 'warning', 'kebab-case-name'],
       [ODD_FILE, 'info', 'app-missing-name'],

@@ -237,7 +237,7 @@ async function checkPlanOnce(plan: Plan): Promise<void> {
   const target = path.join(workDir, 'case.py');
   const neighbour = path.join(workDir, 'neighbour.py');
   fs.writeFileSync(target, bytes);
-  fs.writeFileSync(neighbour, 'import modal\nimport torch\n');
+  fs.writeFileSync(neighbour, 'import modal\nimport torch\napp = modal.App("neighbour")\n');
   const lintSettings = settings();
 
   const report = await lint([{ path: target }, { path: neighbour }], lintSettings);

@@ -92,7 +92,7 @@ describe('SARIF logs of real runs', () => {
       expect(fs.existsSync(onDisk), location.uri).toBe(true);
     }
     const odd = results.filter((result) => result.locations[0]!.physicalLocation.artifactLocation.uri === ODD_URI);
-    expect(odd.map((result) => result.ruleId)).toEqual(['heavy-import-at-module-level']);
+    expect(odd.map((result) => result.ruleId)).toEqual(['snake-case-file-name', 'heavy-import-at-module-level']);
     expect(everyRule.log.runs[0]!.originalUriBaseIds['%SRCROOT%']!.uri).toMatch(/^file:\/\/\/.*\/$/);
   });
 

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { CLI, cleanEnv, REPOSITORY_ROOT } from './run-cli.js';
 
 /** A file with one known finding: `torch` imported at module level of a Modal file (line 2, column 8). */
-export const HEAVY = 'import modal\nimport torch\n';
+export const HEAVY = 'import modal\nimport torch\napp = modal.App("heavy")\n';
 export const HEAVY_RULE = 'heavy-import-at-module-level';
 
 export interface JsonResult {
