@@ -76,7 +76,7 @@ describe('syntax errors: one syntax-error finding at the first broken token', ()
   }
 
   it('findings after the broken region are still reported where the parser recovers', () => {
-    const { run, report } = lintTree({ 'broken.py': 'import modal\ns = "abc\nimport torch\n' });
+    const { run, report } = lintTree({ 'broken.py': 'import modal\ns = "abc\nimport torch\napp = modal.App("broken")\n' });
     expect(run.code).toBe(1);
     expect(positions(report, 'broken.py')).toEqual(['broken.py:2:5 syntax-error', `broken.py:3:8 ${HEAVY_RULE}`]);
     expectHeavyFinding(report);
@@ -148,7 +148,7 @@ describe('binary data in a .py file', () => {
 
 describe('encodings: replaced bytes keep later positions right', () => {
   it('Latin-1: a warning, and findings after the bad byte on its line and on later lines are where an editor shows them', () => {
-    const bytes = Buffer.from('import modal\nlabel = "caf\xe9"; import torch\nimport transformers\n', 'latin1');
+    const bytes = Buffer.from('import modal\nlabel = "caf\xe9"; import torch\nimport transformers\napp = modal.App("latin")\n', 'latin1');
     const { run, report } = lintTree({ 'latin1.py': bytes });
     expect(run.code).toBe(1);
     expect(report.notices).toEqual([{ file: 'latin1.py', message: 'file is not valid UTF-8; invalid bytes were replaced with U+FFFD before linting' }]);
@@ -160,7 +160,7 @@ describe('encodings: replaced bytes keep later positions right', () => {
 
   it('invalid UTF-8 sequences: one U+FFFD per invalid sequence, and columns count the decoded text', () => {
     // \xff alone; \xe2\x82 (truncated); \xc0\xaf (overlong); \xed\xa0\x80 (encoded surrogate).
-    const bytes = Buffer.from('import modal\nx = "\xff\xe2\x82\xc0\xaf\xed\xa0\x80"; import torch\n# \xfe\nimport transformers\n', 'latin1');
+    const bytes = Buffer.from('import modal\nx = "\xff\xe2\x82\xc0\xaf\xed\xa0\x80"; import torch\n# \xfe\nimport transformers\napp = modal.App("utf")\n', 'latin1');
     const { run, report } = lintTree({ 'bad_utf8.py': bytes });
     expect(run.code).toBe(1);
     const decodedLine = new TextDecoder().decode(bytes).split('\n')[1]!;
@@ -171,7 +171,7 @@ describe('encodings: replaced bytes keep later positions right', () => {
   });
 
   it('a UTF-8 byte-order mark does not shift columns of the first line', () => {
-    const { run, report } = lintTree({ 'bom.py': Buffer.from('\uFEFFimport modal, torch\nimport transformers\n', 'utf8') });
+    const { run, report } = lintTree({ 'bom.py': Buffer.from('\uFEFFimport modal, torch\nimport transformers\napp = modal.App("bom")\n', 'utf8') });
     expect(run.code).toBe(1);
     expect(positions(report, 'bom.py')).toEqual([`bom.py:1:15 ${HEAVY_RULE}`, `bom.py:2:8 ${HEAVY_RULE}`]);
     expect(report.notices).toEqual([]);
@@ -182,9 +182,9 @@ describe('encodings: replaced bytes keep later positions right', () => {
 describe('line endings: CRLF, lone CR (old Mac) and mixed files get the lines Python and editors see', () => {
   // Python reads source with universal newlines: `\r\n`, `\r` and `\n` all end a line.
   const endings: Record<string, string> = {
-    'crlf.py': 'import modal\r\n\r\nimport torch\r\nx = 1\r\nimport transformers\r\n',
-    'cr.py': 'import modal\r\rimport torch\rx = 1\rimport transformers\r',
-    'mixed.py': 'import modal\r\n\rimport torch\nx = 1\r\nimport transformers\r',
+    'crlf.py': 'import modal\r\n\r\nimport torch\r\nx = 1\r\nimport transformers\r\napp = modal.App("crlf")\r\n',
+    'cr.py': 'import modal\r\rimport torch\rx = 1\rimport transformers\rapp = modal.App("cr")\r',
+    'mixed.py': 'import modal\r\n\rimport torch\nx = 1\r\nimport transformers\rapp = modal.App("mixed")\r\n',
   };
   for (const [name, source] of Object.entries(endings)) {
     it(`${name}: json, concise, text, github, gitlab and sarif agree on lines 3 and 5`, () => {
@@ -222,7 +222,7 @@ describe('line endings: CRLF, lone CR (old Mac) and mixed files get the lines Py
   }
 
   it('a suppression comment on a lone-CR line applies to the next line, as it reads', () => {
-    const source = 'import modal\r# modal-lint: ignore[heavy-import-at-module-level]\rimport torch\rimport transformers\r';
+    const source = 'import modal\r# modal-lint: ignore[heavy-import-at-module-level]\rimport torch\rimport transformers\rapp = modal.App("cr")\r';
     const { run, report } = lintTree({ 'cr.py': source });
     expect(run.code).toBe(1);
     expect(positions(report, 'cr.py')).toEqual([`cr.py:4:8 ${HEAVY_RULE}`]);
@@ -232,7 +232,7 @@ describe('line endings: CRLF, lone CR (old Mac) and mixed files get the lines Py
 
 describe('tabs', () => {
   it('columns count a tab as one character; the text format expands it and keeps the marker under the name', () => {
-    const dir = trees.make({ 'heavy.py': HEAVY, 'tabs.py': 'import modal\n\t\nif modal:\n\timport torch\n' });
+    const dir = trees.make({ 'heavy.py': HEAVY, 'tabs.py': 'import modal\n\t\nif modal:\n\timport torch\napp = modal.App("tabs")\n' });
     const json = runCli(['--no-cache', '--format', 'json', '.'], { cwd: dir });
     expect(json.code).toBe(1);
     expect(positions(jsonOf(json), 'tabs.py')).toEqual([`tabs.py:4:9 ${HEAVY_RULE}`]);
@@ -244,7 +244,7 @@ describe('tabs', () => {
 
 describe('size', () => {
   it('a 10 MB file finishes without a crash, with its last-line finding (time is printed)', () => {
-    const header = 'import modal\n\napp = modal.App("big-app")\n\n';
+    const header = 'import modal\n\napp = modal.App("big-app", image=modal.Image.debian_slim().pip_install("torch"))\n\n';
     const parts = [header];
     let size = header.length;
     for (let i = 0; size < 10 * 1024 * 1024; i++) {
@@ -265,7 +265,7 @@ describe('size', () => {
 
   it('a line of 1 MB: a finding after it on the same line has the right column, and text output prints it', () => {
     const long = 'a'.repeat(1024 * 1024);
-    const dir = trees.make({ 'heavy.py': HEAVY, 'long.py': `import modal\nx = "${long}"; import torch\n` });
+    const dir = trees.make({ 'heavy.py': HEAVY, 'long.py': `import modal\nx = "${long}"; import torch\napp = modal.App("long")\n` });
     const run = runCli(['--no-cache', '--format', 'json', '.'], { cwd: dir });
     expect(run.code).toBe(1);
     // `x = "` + the string + `"; import ` comes before `torch`.
@@ -303,7 +303,7 @@ describe('expressions nested 10,000 deep: no stack overflow in the parser copy, 
   for (const [form, expression] of Object.entries(forms)) {
     const test = KNOWN_OVERFLOWS.has(form) ? it.fails : it;
     test(`${form}: every rule runs, every format renders`, async () => {
-      const dir = trees.make({ 'heavy.py': HEAVY, 'deep.py': `import modal\n${expression}\nimport torch\n` });
+      const dir = trees.make({ 'heavy.py': HEAVY, 'deep.py': `import modal\n${expression}\nimport torch\napp = modal.App("deep")\n` });
       const report = await lint([{ path: path.join(dir, 'deep.py') }, { path: path.join(dir, 'heavy.py') }], settingsFor(dir));
       for (const format of FORMAT_NAMES) expect(formatReport(report, format, { color: false }).length).toBeGreaterThan(0);
       expect(validateSarif(JSON.parse(formatReport(report, 'sarif', { color: false })))).toEqual([]);
@@ -504,7 +504,7 @@ describe('configuration and suppressions', () => {
   });
 
   it('an unknown rule in a suppression comment is reported, suppresses nothing, and the other files are reported', () => {
-    const { run, report } = lintTree({ 'suppressed.py': 'import modal\nimport torch  # modal-lint: ignore[no-such-rule]\n' });
+    const { run, report } = lintTree({ 'suppressed.py': 'import modal\nimport torch  # modal-lint: ignore[no-such-rule]\napp = modal.App("suppressed")\n' });
     expect(run.code).toBe(1);
     expect(positions(report, 'suppressed.py')).toEqual([`suppressed.py:2:8 ${HEAVY_RULE}`, 'suppressed.py:2:15 unused-suppression']);
     expect(findingsOf(report, 'suppressed.py', 'unused-suppression')[0]!.message).toBe('Unknown rule `no-such-rule` in suppression comment.');
@@ -592,7 +592,8 @@ describe('non-ASCII and space-containing paths in every output format', () => {
   });
   it('gitlab', () => {
     const issues = JSON.parse(lintAs('gitlab')) as Array<{ location: { path: string } }>;
-    expect(issues.map((issue) => issue.location.path).sort()).toEqual(['heavy.py', RELATIVE].sort());
+    // The odd file name also gets snake-case-file-name: one path per file is what matters here.
+    expect([...new Set(issues.map((issue) => issue.location.path))].sort()).toEqual(['heavy.py', RELATIVE].sort());
   });
   it('junit', () => {
     const xml = lintAs('junit');

@@ -60,7 +60,7 @@ const APP_WITH_FINDING = [
   '',
   'import modal',
   '',
-  'app = modal.App("pre-commit-demo")',
+  'app = modal.App("pre-commit-demo", image=modal.Image.debian_slim().pip_install("torch"))',
   '',
   '',
   '@app.function()',
@@ -72,7 +72,7 @@ const APP_WITH_FINDING = [
 const APP_FIXED = [
   'import modal',
   '',
-  'app = modal.App("pre-commit-demo")',
+  'app = modal.App("pre-commit-demo", image=modal.Image.debian_slim().pip_install("torch"))',
   '',
   '',
   '@app.function()',

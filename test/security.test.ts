@@ -315,7 +315,8 @@ describe('the cache folder cannot be made to write outside itself', () => {
   });
 
   it('a cache file with hostile content (`../` keys, huge numbers, wrong types, forged results) is ignored safely', () => {
-    const dir = trees.make({ 'heavy.py': HEAVY, 'clean.py': 'import modal\napp = modal.App("clean-app")\n' });
+    // The project sits alone in a folder of its own, so that the folder around it can be watched for stray writes.
+    const dir = path.join(trees.make({ 'project/heavy.py': HEAVY, 'project/clean.py': 'import modal\napp = modal.App("clean-app")\n' }), 'project');
     const fresh = runCli(['--no-cache', '--format', 'json', '.'], { cwd: dir });
     expect(fresh.code).toBe(1);
     const expected = jsonOf(fresh);

@@ -8,6 +8,12 @@ import type { SyntaxNode } from '../parser/syntax.js';
 
 type Exports = Map<string, ModuleExport>;
 
+/** An import statement at the start of a line, with a parenthesised name list spanning lines. */
+const IMPORT_STATEMENT = /^[ \t]*(?:from[ \t]+[.\w]+[ \t]+import[ \t]+(?:\([^)]*\)|[^\n]*)|import[ \t]+[^\n]*)/gm;
+
+/** A module-level import statement starting at column 0: `from (dots)(module) import (names)` or `import (modules)`. */
+const TOP_LEVEL_IMPORT = /^(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)|import[ \t]+([^\n]*))/gm;
+
 /** How many modules deep an import is followed to find what a name is (an App, an image). */
 export const MAX_IMPORT_DEPTH = 100;
 /** How many released modules are kept parsed again for calls into their functions. */
@@ -38,6 +44,8 @@ export class ProjectIndex implements ImportResolver {
   private readonly runDependent = new Set<string>();
   /** Models built for project-wide questions, kept apart from `models` (which are released after analysis). */
   private readonly queryModels = new Map<string, ModalModel | null>();
+  private readonly appRegistrations = new Map<string, AppRegistrations | null>();
+  private readonly importWords = new Map<string, Set<string>>();
 
   constructor(
     readonly root: string,
@@ -92,10 +100,18 @@ export class ProjectIndex implements ImportResolver {
    * imports the App.
    */
   private registrationsOfApp(appName: string): AppRegistrations | null {
+    if (this.appRegistrations.has(appName)) return this.appRegistrations.get(appName)!;
+    const result = this.collectRegistrationsOfApp(appName);
+    this.appRegistrations.set(appName, result);
+    return result;
+  }
+
+  private collectRegistrationsOfApp(appName: string): AppRegistrations | null {
     let result: AppRegistrations | null = null;
     for (const filePath of this.runPaths) {
       const text = this.textOf(filePath);
-      if (!text || !/\b(App|Stub)\s*\(/.test(text)) continue;
+      // The defining file names the App literally and imports modal (a name computed otherwise is not found: silence).
+      if (!text || !text.includes(appName) || !text.includes('modal') || !/\b(App|Stub)\s*\(/.test(text)) continue;
       const model = this.queryModel(filePath);
       if (!model) continue;
       for (const app of appsDefinedIn(model)) {
@@ -122,10 +138,12 @@ export class ProjectIndex implements ImportResolver {
     } catch {
       return false;
     }
+    const moduleName = path.basename(definingFile) === '__init__.py' ? path.basename(path.dirname(definingFile)) : path.basename(definingFile, '.py');
     for (const filePath of candidates) {
       if (filePath === definingFile) continue;
-      const text = this.textOf(filePath);
-      if (text === undefined || !text.includes(variable) || !text.includes('import')) continue;
+      // Only a file whose import statements name both the module and the App can import it.
+      const words = this.importWordsOf(filePath);
+      if (!words.has(variable) || !words.has(moduleName)) continue;
       const model = this.queryModel(filePath);
       if (!model) return false;
       const imports = importsOfApp(model, definingFile, variable);
@@ -236,10 +254,8 @@ export class ProjectIndex implements ImportResolver {
     const found: string[] = [];
     for (const candidate of this.importMentions().get(name) ?? []) {
       if (candidate === filePath) continue;
-      const summary = this.moduleSummary(candidate);
-      if (!summary) continue;
       const resolve = (module: string, level: number): string | null => this.resolveModule(candidate, { module, level });
-      if (summary.imports.some((entry) => importedFiles(resolve, entry).includes(filePath))) found.push(candidate);
+      if (this.topLevelImportsOf(candidate).some((entry) => importedFiles(resolve, entry).includes(filePath))) found.push(candidate);
     }
     this.importers.set(filePath, found);
     return found;
@@ -252,13 +268,8 @@ export class ProjectIndex implements ImportResolver {
   private importMentions(): Map<string, string[]> {
     if (this.mentions) return this.mentions;
     const mentions = new Map<string, string[]>();
-    const statement = /^[ \t]*(?:from[ \t]+[.\w]+[ \t]+import[ \t]+(?:\([^)]*\)|[^\n]*)|import[ \t]+[^\n]*)/gm;
     for (const file of this.runFiles()) {
-      const text = this.sourceOf(file) ?? readIfSmall(file);
-      if (text === undefined || !text.includes('import')) continue;
-      const names = new Set<string>();
-      for (const match of text.matchAll(statement)) for (const word of match[0].split(/[^A-Za-z0-9_]+/)) if (word) names.add(word);
-      for (const word of names) {
+      for (const word of this.importWordsOf(file)) {
         const list = mentions.get(word);
         if (list) list.push(file);
         else mentions.set(word, [file]);
@@ -266,6 +277,41 @@ export class ProjectIndex implements ImportResolver {
     }
     this.mentions = mentions;
     return mentions;
+  }
+
+  /**
+   * The imports a file runs unconditionally at module level, read from its text: import statements
+   * that start a line at column 0 (anything indented sits in a block: a function, a guard, a `try`).
+   */
+  private topLevelImportsOf(file: string): Array<{ module: string; level: number; importedNames: string[] }> {
+    const text = this.sourceOf(file) ?? readIfSmall(file);
+    const result: Array<{ module: string; level: number; importedNames: string[] }> = [];
+    if (text === undefined) return result;
+    for (const match of text.matchAll(TOP_LEVEL_IMPORT)) {
+      if (match[1] !== undefined) {
+        const names = match[3]!.replace(/#.*$/gm, '').replace(/[()\\]/g, ' ').split(',').map((item) => item.trim().split(/\s+/)[0]!).filter((item) => /^\w+$/.test(item));
+        result.push({ module: match[2]!, level: match[1].length, importedNames: names });
+      } else {
+        for (const item of match[4]!.replace(/#.*$/, '').split(',')) {
+          const module = item.trim().split(/\s+/)[0]!;
+          if (/^[\w.]+$/.test(module)) result.push({ module, level: 0, importedNames: [] });
+        }
+      }
+    }
+    return result;
+  }
+
+  /** The names a file's import statements contain (modules, submodules, imported names); read once per file. */
+  private importWordsOf(file: string): Set<string> {
+    let words = this.importWords.get(file);
+    if (words) return words;
+    words = new Set<string>();
+    const text = this.sourceOf(file) ?? readIfSmall(file);
+    if (text !== undefined && text.includes('import')) {
+      for (const match of text.matchAll(IMPORT_STATEMENT)) for (const word of match[0].split(/[^A-Za-z0-9_]+/)) if (word) words.add(word);
+    }
+    this.importWords.set(file, words);
+    return words;
   }
 
   readText(fromPath: string, absolutePath: string): string | undefined {
@@ -387,6 +433,11 @@ export class ProjectIndex implements ImportResolver {
     this.importers.clear();
     this.mentions = null;
     this.revisited.clear();
+    this.appRegistrations.clear();
+    for (const filePath of changedSet) {
+      this.importWords.delete(filePath);
+      this.queryModels.delete(filePath);
+    }
     return dependents;
   }
 
@@ -403,6 +454,9 @@ export class ProjectIndex implements ImportResolver {
     this.importers.clear();
     this.mentions = null;
     this.revisited.clear();
+    this.appRegistrations.clear();
+    this.importWords.clear();
+    this.queryModels.clear();
   }
 
   /** True when the module defines an App at module level (so files importing it are Modal files). */
