@@ -45,6 +45,7 @@ export class ProjectIndex implements ImportResolver {
   /** Models built for project-wide questions, kept apart from `models` (which are released after analysis). */
   private readonly queryModels = new Map<string, ModalModel | null>();
   private readonly appRegistrations = new Map<string, AppRegistrations | null>();
+  private readonly appFacts = new Map<string, ReturnType<typeof appsDefinedIn>>();
   private readonly importWords = new Map<string, Set<string>>();
 
   constructor(
@@ -81,6 +82,11 @@ export class ProjectIndex implements ImportResolver {
   }
 
   private queryModel(filePath: string): ModalModel | null {
+    // A model being analysed, or built and not yet released, serves as it is.
+    const live = this.models.get(filePath);
+    if (live) return live;
+    // A file of the run not analysed yet: its model is built once, for this question and its own analysis.
+    if (!this.released.has(filePath) && this.sourceOf(filePath) !== undefined) return this.modelFor(filePath);
     if (!this.queryModels.has(filePath)) {
       const source = this.textOf(filePath);
       let model: ModalModel | null = null;
@@ -112,9 +118,14 @@ export class ProjectIndex implements ImportResolver {
       const text = this.textOf(filePath);
       // The defining file names the App literally and imports modal (a name computed otherwise is not found: silence).
       if (!text || !text.includes(appName) || !text.includes('modal') || !/\b(App|Stub)\s*\(/.test(text)) continue;
-      const model = this.queryModel(filePath);
-      if (!model) continue;
-      for (const app of appsDefinedIn(model)) {
+      let apps = this.appFacts.get(filePath);
+      if (!apps) {
+        const model = this.queryModel(filePath);
+        if (!model) continue;
+        apps = appsDefinedIn(model);
+        this.appFacts.set(filePath, apps);
+      }
+      for (const app of apps) {
         if (app.name !== appName) continue;
         result ??= { names: new Set(), complete: true, files: [] };
         result.files.push(filePath);
@@ -208,6 +219,8 @@ export class ProjectIndex implements ImportResolver {
     const model = this.models.get(filePath);
     if (!this.exportsByPath.has(filePath)) this.exportsByPath.set(filePath, model ? model.exports() : null);
     if (!this.summaries.has(filePath)) this.summaries.set(filePath, model ? moduleSummaryOf(model) : null);
+    // Apps it defines, for `from_name` questions asked later: answered without parsing the file again.
+    if (model && !this.appFacts.has(filePath) && /\b(App|Stub)\s*\(/.test(model.source)) this.appFacts.set(filePath, appsDefinedIn(model));
     this.models.delete(filePath);
     this.released.add(filePath);
   }
@@ -434,9 +447,10 @@ export class ProjectIndex implements ImportResolver {
     this.mentions = null;
     this.revisited.clear();
     this.appRegistrations.clear();
-    for (const filePath of changedSet) {
+    for (const filePath of [...changedSet, ...dependents]) {
       this.importWords.delete(filePath);
       this.queryModels.delete(filePath);
+      this.appFacts.delete(filePath);
     }
     return dependents;
   }
@@ -457,6 +471,7 @@ export class ProjectIndex implements ImportResolver {
     this.appRegistrations.clear();
     this.importWords.clear();
     this.queryModels.clear();
+    this.appFacts.clear();
   }
 
   /** True when the module defines an App at module level (so files importing it are Modal files). */

@@ -5,7 +5,7 @@ import { isHandled } from './handlers.js';
 import { resolveAt } from './images.js';
 import { callArguments, unwrapParens, type ImageChain, type ModalModel, type ModuleSummary, type Registration, type SummaryImport } from './model.js';
 import {
-  DEFAULT_TABLES, builderDistributions, importNamesOf, installedDistributions, normalizeDistributionName, providesModule,
+  DEFAULT_TABLES, builderDistributions, importNamesOf, installedDistributions, normalizeDistributionName,
   type InstalledSet, type PackageTables,
 } from './packages/index.js';
 import {
@@ -463,13 +463,30 @@ export function imageProvides(contents: ImageContents, topLevelModule: string, s
   if (contents.opaque) return 'unknown';
   const installed = installedSet(contents, settings);
   if (!installed) return 'unknown';
-  const answer = providesModule(installed, topLevelModule, settings.tables);
-  if (answer === 'yes') return 'yes';
-  return contents.spec.unreadable.length > 0 ? 'unknown' : answer;
+  let provided = providedModules.get(installed);
+  if (!provided) {
+    provided = new Set(Array.from(installed.distributions, (name) => importNamesOf(name, settings.tables)).flat());
+    providedModules.set(installed, provided);
+  }
+  if (provided.has(topLevelModule)) return 'yes';
+  return contents.spec.unreadable.length > 0 || installed.unknown.size > 0 ? 'unknown' : 'no';
 }
+
+/** The top-level modules an installed set provides, computed once per set. */
+const providedModules = new WeakMap<InstalledSet, Set<string>>();
+
+const suggested = new Map<string, string>();
 
 /** The distribution to suggest for a module: one the tables say provides it, else the module's name. */
 export function distributionFor(topLevelModule: string, tables: PackageTables = DEFAULT_TABLES): string {
+  const key = tables === DEFAULT_TABLES ? topLevelModule : null;
+  if (key !== null && suggested.has(key)) return suggested.get(key)!;
+  const found = findDistribution(topLevelModule, tables);
+  if (key !== null) suggested.set(key, found);
+  return found;
+}
+
+function findDistribution(topLevelModule: string, tables: PackageTables): string {
   for (const name of Object.keys(tables.distributions)) {
     if (tables.distributions[name]!.imports?.includes(topLevelModule) && importNamesOf(name, tables).includes(topLevelModule)) return name;
   }

@@ -290,7 +290,8 @@ export default defineRule({
         }
         continue;
       }
-      if (callee?.type !== 'attribute' || !model.imageChainOf(callee.field('object'))) continue;
+      // Only a method `Image` has can be an image step: other calls cost no chain walk.
+      if (callee?.type !== 'attribute' || !INSTANCE_METHODS.has(callee.field('attribute')!.text) || !model.imageChainOf(callee.field('object'))) continue;
       checkStep(call, callee.field('attribute')!.text);
     }
   },

@@ -96,11 +96,12 @@ export default defineRule({
     for (const entry of containerImports(model)) {
       if (entry.level !== 0) continue;
       const top = entry.module.split('.')[0]!;
-      if (sysPath || isProjectModule(model, top)) continue;
+      if (sysPath) continue;
       for (const { registration, image } of registrationsAt(model, entry)) {
         if (image.kind === 'unknown') continue;
         const contents = imageContents(model, image);
-        if (imageProvides(contents, top, settings) !== 'no') continue;
+        // The project check reads the file system: only for an import the image does not explain.
+        if (imageProvides(contents, top, settings) !== 'no' || isProjectModule(model, top)) continue;
         report(entry.moduleNode, 'missing', {
           note: builderNote(contents, top, settings),
           module: entry.module,
