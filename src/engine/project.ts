@@ -37,6 +37,8 @@ export class ProjectIndex implements ImportResolver {
   private readonly runDependent = new Set<string>();
   /** Models built for project-wide questions, kept apart from `models` (which are released after analysis). */
   private readonly queryModels = new Map<string, ModalModel | null>();
+  /** What each App name registers, gathered once per run: every lookup of the same App reads the same files. */
+  private readonly appRegistrations = new Map<string, AppRegistrations | null>();
 
   constructor(
     readonly root: string,
@@ -55,7 +57,8 @@ export class ProjectIndex implements ImportResolver {
   readonly queries: ProjectQueries = {
     registrationsOfApp: (fromPath, appName) => {
       this.runDependent.add(fromPath);
-      return this.registrationsOfApp(appName);
+      if (!this.appRegistrations.has(appName)) this.appRegistrations.set(appName, this.registrationsOfApp(appName));
+      return this.appRegistrations.get(appName)!;
     },
     gpuGivenByOptions: (fromPath, names) => {
       this.runDependent.add(fromPath);
@@ -121,10 +124,13 @@ export class ProjectIndex implements ImportResolver {
     } catch {
       return false;
     }
+    // Every import form that reaches the App names the defining module on the import's own line
+    // (`from .common import app`, `import common`): a file whose text does not is never parsed here.
+    const mention = importPattern(moduleNameOf(definingFile));
     for (const filePath of candidates) {
       if (filePath === definingFile) continue;
       const text = this.textOf(filePath);
-      if (text === undefined || !text.includes(variable) || !text.includes('import')) continue;
+      if (text === undefined || !text.includes(variable) || !text.includes('import') || !mention.test(text)) continue;
       const model = this.queryModel(filePath);
       if (!model) return false;
       const imports = importsOfApp(model, definingFile, variable);
@@ -231,13 +237,16 @@ export class ProjectIndex implements ImportResolver {
     this.runDependent.add(fromPath);
     const cached = this.importers.get(filePath);
     if (cached) return cached;
-    const name = path.basename(filePath) === '__init__.py' ? path.basename(path.dirname(filePath)) : path.basename(filePath, '.py');
-    const mention = new RegExp(`(^|[^A-Za-z0-9_])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^A-Za-z0-9_]|$)`);
+    const name = moduleNameOf(filePath);
+    const mention = mentionPattern(name);
+    const importLine = importPattern(name);
+    // An import of the module names it on the import's line, or in a parenthesized `import (...)` list.
+    const mayImport = (text: string): boolean => importLine.test(text) || (PARENTHESIZED_IMPORT.test(text) && mention.test(text));
     const found: string[] = [];
     for (const candidate of this.runFiles()) {
       if (candidate === filePath) continue;
       const text = this.sourceOf(candidate);
-      if (text === undefined || !mention.test(text)) continue;
+      if (text === undefined || !mayImport(text)) continue;
       const summary = this.moduleSummary(candidate);
       if (!summary) continue;
       const resolve = (module: string, level: number): string | null => this.resolveModule(candidate, { module, level });
@@ -358,12 +367,14 @@ export class ProjectIndex implements ImportResolver {
       this.consulted.delete(filePath);
     }
     for (const filePath of changedSet) {
+      this.queryModels.delete(filePath);
       this.fileExists.delete(filePath);
       this.texts.delete(filePath);
       this.directories.delete(filePath);
     }
-    // Who imports whom, and what a called function returns, can change with any edit.
+    // Who imports whom, what a called function returns and what an App registers can change with any edit.
     this.importers.clear();
+    this.appRegistrations.clear();
     this.revisited.clear();
     return dependents;
   }
@@ -380,6 +391,8 @@ export class ProjectIndex implements ImportResolver {
     this.directories.clear();
     this.importers.clear();
     this.revisited.clear();
+    this.queryModels.clear();
+    this.appRegistrations.clear();
   }
 
   /** True when the module defines an App at module level (so files importing it are Modal files). */
@@ -403,6 +416,25 @@ export class ProjectIndex implements ImportResolver {
     return known;
   }
 }
+
+/** The name an import statement gives a module file: `common` for `common.py` and `common/__init__.py`. */
+function moduleNameOf(filePath: string): string {
+  return path.basename(filePath) === '__init__.py' ? path.basename(path.dirname(filePath)) : path.basename(filePath, '.py');
+}
+
+/** Matches a text that names the module as a whole word, as every import of it must. */
+function mentionPattern(name: string): RegExp {
+  return new RegExp(`(^|[^A-Za-z0-9_])${escapeRegExp(name)}([^A-Za-z0-9_]|$)`);
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** `from` / `import` followed on the same logical line (backslash continuations included) by the name as a whole word. */
+function importPattern(name: string): RegExp {
+  return new RegExp(`\\b(?:from|import)\\b(?:[^\\n\\\\]|\\\\[^])*?[^A-Za-z0-9_]${escapeRegExp(name)}(?![A-Za-z0-9_])`);
+}
+
+const PARENTHESIZED_IMPORT = /\bimport\s*\(/;
 
 function isInside(dir: string, root: string): boolean {
   const relative = path.relative(root, dir);
