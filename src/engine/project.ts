@@ -39,6 +39,7 @@ export class ProjectIndex implements ImportResolver {
   private readonly queryModels = new Map<string, ModalModel | null>();
   /** What each App name registers, gathered once per run: every lookup of the same App reads the same files. */
   private readonly appRegistrations = new Map<string, AppRegistrations | null>();
+  private readonly appsByFile = new Map<string, ReturnType<typeof appsDefinedIn>>();
 
   constructor(
     readonly root: string,
@@ -76,16 +77,30 @@ export class ProjectIndex implements ImportResolver {
 
   private queryModel(filePath: string): ModalModel | null {
     if (!this.queryModels.has(filePath)) {
-      const source = this.textOf(filePath);
-      let model: ModalModel | null = null;
-      try {
-        model = source === undefined ? null : new ModalModel(filePath, this.parse(source, filePath), this);
-      } catch {
-        model = null;
+      // The file's own model, while it is being analysed, answers as well as a new one.
+      let model = this.models.get(filePath) ?? null;
+      if (!model) {
+        const source = this.textOf(filePath);
+        try {
+          model = source === undefined ? null : new ModalModel(filePath, this.parse(source, filePath), this);
+        } catch {
+          model = null;
+        }
       }
       this.queryModels.set(filePath, model);
     }
     return this.queryModels.get(filePath)!;
+  }
+
+  /** The Apps a file of the run defines, read once per file for every App name asked about. */
+  private appsOf(filePath: string): ReturnType<typeof appsDefinedIn> {
+    let apps = this.appsByFile.get(filePath);
+    if (!apps) {
+      const model = this.queryModel(filePath);
+      apps = model ? appsDefinedIn(model) : [];
+      this.appsByFile.set(filePath, apps);
+    }
+    return apps;
   }
 
   /**
@@ -98,9 +113,7 @@ export class ProjectIndex implements ImportResolver {
     for (const filePath of this.runPaths) {
       const text = this.textOf(filePath);
       if (!text || !/\b(App|Stub)\s*\(/.test(text)) continue;
-      const model = this.queryModel(filePath);
-      if (!model) continue;
-      for (const app of appsDefinedIn(model)) {
+      for (const app of this.appsOf(filePath)) {
         if (app.name !== appName) continue;
         result ??= { names: new Set(), complete: true, files: [] };
         result.files.push(filePath);
@@ -152,7 +165,8 @@ export class ProjectIndex implements ImportResolver {
     this.building.add(filePath);
     try {
       const source = this.sourceOf(filePath) ?? readIfSmall(filePath);
-      const model = source === undefined ? null : new ModalModel(filePath, this.parse(source, filePath), this);
+      // A model already built for a project-wide question is the same model.
+      const model = source === undefined ? null : (this.queryModels.get(filePath) ?? new ModalModel(filePath, this.parse(source, filePath), this));
       this.models.set(filePath, model);
       return model;
     } finally {
@@ -367,7 +381,6 @@ export class ProjectIndex implements ImportResolver {
       this.consulted.delete(filePath);
     }
     for (const filePath of changedSet) {
-      this.queryModels.delete(filePath);
       this.fileExists.delete(filePath);
       this.texts.delete(filePath);
       this.directories.delete(filePath);
@@ -375,6 +388,8 @@ export class ProjectIndex implements ImportResolver {
     // Who imports whom, what a called function returns and what an App registers can change with any edit.
     this.importers.clear();
     this.appRegistrations.clear();
+    this.queryModels.clear();
+    this.appsByFile.clear();
     this.revisited.clear();
     return dependents;
   }
@@ -392,6 +407,7 @@ export class ProjectIndex implements ImportResolver {
     this.importers.clear();
     this.revisited.clear();
     this.queryModels.clear();
+    this.appsByFile.clear();
     this.appRegistrations.clear();
   }
 
