@@ -192,8 +192,10 @@ async function analyseInParallel(paths: string[], texts: Map<string, string>, ig
     ignoredByFile,
   });
   const size = paths.reduce((sum, filePath) => sum + texts.get(filePath)!.length, 0);
-  const threads = Math.min(settings.threads ?? threadsFromEnvironment() ?? os.availableParallelism(), paths.length);
-  if (threads <= 1 || size < WORKER_THRESHOLD_CHARS) return analyse(request(paths));
+  const requested = threadsFromEnvironment();
+  const threads = Math.min(settings.threads ?? requested ?? os.availableParallelism(), paths.length);
+  // A thread count asked for explicitly is used whatever the size of the run.
+  if (threads <= 1 || (requested === undefined && size < WORKER_THRESHOLD_CHARS)) return analyse(request(paths));
 
   // This thread takes one share and workers the others, so one core's start-up cost is saved.
   const batches = balance(paths, texts, threads);
@@ -203,7 +205,10 @@ async function analyseInParallel(paths: string[], texts: Map<string, string>, ig
   return [...ownResults, ...(await Promise.all(workerResults)).flat()];
 }
 
-/** `MODAL_LINT_THREADS=1` keeps a run on one thread (profiling, constrained CI runners). */
+/**
+ * `MODAL_LINT_THREADS=1` keeps a run on one thread (profiling, constrained CI runners);
+ * `MODAL_LINT_THREADS=N` spreads every run over N threads, however small.
+ */
 function threadsFromEnvironment(): number | undefined {
   const value = Number(process.env.MODAL_LINT_THREADS);
   return Number.isInteger(value) && value > 0 ? value : undefined;

@@ -65,7 +65,8 @@ export class ProjectIndex implements ImportResolver {
   readonly queries: ProjectQueries = {
     registrationsOfApp: (fromPath, appName) => {
       this.runDependent.add(fromPath);
-      return this.registrationsOfApp(appName);
+      if (!this.appRegistrations.has(appName)) this.appRegistrations.set(appName, this.registrationsOfApp(appName));
+      return this.appRegistrations.get(appName)!;
     },
     gpuGivenByOptions: (fromPath, names) => {
       this.runDependent.add(fromPath);
@@ -88,12 +89,15 @@ export class ProjectIndex implements ImportResolver {
     // A file of the run not analysed yet: its model is built once, for this question and its own analysis.
     if (!this.released.has(filePath) && this.sourceOf(filePath) !== undefined) return this.modelFor(filePath);
     if (!this.queryModels.has(filePath)) {
-      const source = this.textOf(filePath);
-      let model: ModalModel | null = null;
-      try {
-        model = source === undefined ? null : new ModalModel(filePath, this.parse(source, filePath), this);
-      } catch {
-        model = null;
+      // The file's own model, while it is being analysed, answers as well as a new one.
+      let model = this.models.get(filePath) ?? null;
+      if (!model) {
+        const source = this.textOf(filePath);
+        try {
+          model = source === undefined ? null : new ModalModel(filePath, this.parse(source, filePath), this);
+        } catch {
+          model = null;
+        }
       }
       this.queryModels.set(filePath, model);
     }
@@ -176,7 +180,8 @@ export class ProjectIndex implements ImportResolver {
     this.building.add(filePath);
     try {
       const source = this.sourceOf(filePath) ?? readIfSmall(filePath);
-      const model = source === undefined ? null : new ModalModel(filePath, this.parse(source, filePath), this);
+      // A model already built for a project-wide question is the same model.
+      const model = source === undefined ? null : (this.queryModels.get(filePath) ?? new ModalModel(filePath, this.parse(source, filePath), this));
       this.models.set(filePath, model);
       return model;
     } finally {
@@ -442,7 +447,7 @@ export class ProjectIndex implements ImportResolver {
       this.texts.delete(filePath);
       this.directories.delete(filePath);
     }
-    // Who imports whom, and what a called function returns, can change with any edit.
+    // Who imports whom, what a called function returns and what an App registers can change with any edit.
     this.importers.clear();
     this.mentions = null;
     this.revisited.clear();

@@ -387,7 +387,7 @@ export function possibleLengths(model: ModalModel, node: SyntaxNode | null | und
 const LIST_MUTATORS = new Set(['append', 'extend', 'insert', 'remove', 'pop', 'clear']);
 
 /** True when a list literal bound to a name may change size later: `name.append(...)`, `name[i:j] = ...`, `del name[i]`. */
-function mayBeResized(listNode: SyntaxNode): boolean {
+function mayBeResized(model: ModalModel, listNode: SyntaxNode): boolean {
   let bound = listNode;
   while (bound.parent?.type === 'parenthesized_expression') bound = bound.parent;
   const assignment = bound.parent;
@@ -396,20 +396,23 @@ function mayBeResized(listNode: SyntaxNode): boolean {
   if (target?.type !== 'identifier') return false;
   const name = target.text;
   const scope = enclosingScope(listNode);
-  return scope.descendants().some((node) => {
+  const resizes = (node: SyntaxNode): boolean => {
     if (node.type === 'attribute' && node.field('object')?.text === name && LIST_MUTATORS.has(node.field('attribute')!.text)) return true;
     if (node.type === 'subscript' && node.field('value')?.text === name) {
       const parent = node.parent;
       return (parent?.type === 'assignment' && parent.field('left') === node) || parent?.type === 'delete_statement' || parent?.type === 'expression_list';
     }
     return false;
-  });
+  };
+  // The model's index of nodes by type, when the list is in its tree: a module with many lists is not walked once per list.
+  if (!model.root.contains(listNode)) return scope.descendants().some(resizes);
+  return [model.nodesOfType('attribute'), model.nodesOfType('subscript')].some((nodes) => nodes.some((node) => resizes(node) && scope.contains(node) && node !== scope));
 }
 
 function originLengths(origin: PossibleOrigin, depth: number): PossibleLength[] | null {
   const expr = origin.node;
   if (!expr) return null;
-  if ((expr.type === 'list' || expr.type === 'tuple') && mayBeResized(expr)) return null;
+  if ((expr.type === 'list' || expr.type === 'tuple') && mayBeResized(origin.model, expr)) return null;
   if (expr.type === 'list' || expr.type === 'tuple') {
     let combined: PossibleLength[] = [{ length: 0, locality: null, nodes: [expr] }];
     for (const item of expr.namedChildren) {

@@ -123,6 +123,17 @@ function chainSource(model: ModalModel, expression: SyntaxNode): ImageSource {
  * (created here or imported from a project module), else Modal's default `debian_slim()`.
  */
 export function imageSourceOf(model: ModalModel, registration: Registration): ImageSource {
+  // Every import of a module asks about every registration: each is answered once.
+  const cached = imageSourceCache.get(registration);
+  if (cached?.model === model) return cached.source;
+  const source = readImageSource(model, registration);
+  imageSourceCache.set(registration, { model, source });
+  return source;
+}
+
+const imageSourceCache = new WeakMap<Registration, { model: ModalModel; source: ImageSource }>();
+
+function readImageSource(model: ModalModel, registration: Registration): ImageSource {
   const own = registration.args.keywords.get('image');
   if (own) return chainSource(model, own);
   if (registration.args.hasSplat) return UNKNOWN_IMAGE;
