@@ -1,9 +1,7 @@
-import fs from 'node:fs';
 import type { LintReport } from '../diagnostics.js';
-import { decodeSource } from '../engine/decode.js';
 import { UNUSED_SUPPRESSION } from '../engine/suppressions.js';
 import { addIgnoreComments } from './add-ignore.js';
-import { encodeLike, writeAtomically } from './write.js';
+import { encodeLike, rereadUnchanged, writeAtomically } from './write.js';
 
 export interface AddIgnoreRunResult {
   /** Rule ids written into suppression comments, over all files. */
@@ -26,21 +24,12 @@ export async function addIgnoresToReport(report: LintReport, options: { stdin: b
     if (file.source === undefined || !file.diagnostics.some((diagnostic) => diagnostic.ruleId !== UNUSED_SUPPRESSION.id)) continue;
     let originalBytes: Buffer | undefined;
     if (!options.stdin) {
-      try {
-        originalBytes = fs.readFileSync(file.path);
-      } catch {
-        result.messages.push(`${file.relativePath}: not changed: the file could not be read again`);
+      const reread = rereadUnchanged(file.path, file.source);
+      if ('reason' in reread) {
+        result.messages.push(`${file.relativePath}: not changed: ${reread.reason}`);
         continue;
       }
-      const decoded = decodeSource(originalBytes);
-      if (decoded.notices.length > 0 || decoded.binary) {
-        result.messages.push(`${file.relativePath}: not changed: the file is not valid UTF-8`);
-        continue;
-      }
-      if (decoded.text !== file.source) {
-        result.messages.push(`${file.relativePath}: not changed: the file changed on disk after it was linted`);
-        continue;
-      }
+      originalBytes = reread.bytes;
     }
     const added = await addIgnoreComments(file.source, file.diagnostics);
     for (const skipped of added.skipped) result.messages.push(`${file.relativePath}:${skipped.line}: no suppression written for ${skipped.ruleIds.join(', ')}: ${skipped.reason}`);

@@ -1,11 +1,9 @@
-import fs from 'node:fs';
 import { createTwoFilesPatch } from 'diff';
 import type { FileResult, LintReport } from '../diagnostics.js';
-import { decodeSource } from '../engine/decode.js';
 import type { LintSettings } from '../engine/lint.js';
 import { eligibleFixes } from './apply.js';
 import { fixSource } from './fix-source.js';
-import { encodeLike, writeAtomically } from './write.js';
+import { encodeLike, rereadUnchanged, writeAtomically } from './write.js';
 
 export interface FixRunOptions {
   unsafe: boolean;
@@ -41,22 +39,12 @@ export async function runFixes(report: LintReport, settings: LintSettings, optio
 async function fixFile(file: FileResult, settings: LintSettings, options: FixRunOptions, result: FixRunResult): Promise<void> {
   let originalBytes: Buffer | undefined;
   if (!options.stdin) {
-    try {
-      originalBytes = fs.readFileSync(file.path);
-    } catch {
-      result.messages.push(`${file.relativePath}: not fixed: the file could not be read again`);
+    const reread = rereadUnchanged(file.path, file.source!);
+    if ('reason' in reread) {
+      result.messages.push(`${file.relativePath}: not fixed: ${reread.reason}`);
       return;
     }
-    const decoded = decodeSource(originalBytes);
-    // Replacement characters would be written back as real text: never rewrite undecodable bytes.
-    if (decoded.notices.length > 0 || decoded.binary) {
-      result.messages.push(`${file.relativePath}: not fixed: the file is not valid UTF-8`);
-      return;
-    }
-    if (decoded.text !== file.source) {
-      result.messages.push(`${file.relativePath}: not fixed: the file changed on disk after it was linted`);
-      return;
-    }
+    originalBytes = reread.bytes;
   }
   const fixed = await fixSource(file.path, file.source!, settings, options.unsafe);
   if (fixed.refused) {

@@ -1,10 +1,29 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { decodeSource } from '../engine/decode.js';
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export type WriteOutcome = { written: true } | { written: false; reason: string };
+
+/**
+ * Reads a linted file again before rewriting it: its bytes when they still decode, as valid UTF-8,
+ * to the text that was linted; otherwise why it must be left alone.
+ */
+export function rereadUnchanged(filePath: string, lintedText: string): { bytes: Buffer } | { reason: string } {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(filePath);
+  } catch {
+    return { reason: 'the file could not be read again' };
+  }
+  const decoded = decodeSource(bytes);
+  // Replacement characters would be written back as real text: never rewrite undecodable bytes.
+  if (decoded.notices.length > 0 || decoded.binary) return { reason: 'the file is not valid UTF-8' };
+  if (decoded.text !== lintedText) return { reason: 'the file changed on disk after it was linted' };
+  return { bytes };
+}
 
 /** The bytes a fixed text becomes: UTF-8, with the original's byte-order mark kept. */
 export function encodeLike(originalBytes: Buffer, text: string): Buffer {
