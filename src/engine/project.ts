@@ -78,8 +78,10 @@ export class ProjectIndex implements ImportResolver {
     },
   };
 
+  /** A file's text: the run's copy, else read from disk once per index. */
   private textOf(filePath: string): string | undefined {
-    return this.sourceOf(filePath) ?? readIfSmall(filePath);
+    if (!this.texts.has(filePath)) this.texts.set(filePath, this.sourceOf(filePath) ?? readIfSmall(filePath));
+    return this.texts.get(filePath);
   }
 
   private queryModel(filePath: string): ModalModel | null {
@@ -179,7 +181,7 @@ export class ProjectIndex implements ImportResolver {
     if (this.building.has(filePath)) return null;
     this.building.add(filePath);
     try {
-      const source = this.sourceOf(filePath) ?? readIfSmall(filePath);
+      const source = this.textOf(filePath);
       // A model already built for a project-wide question is the same model.
       const model = source === undefined ? null : (this.queryModels.get(filePath) ?? new ModalModel(filePath, this.parse(source, filePath), this));
       this.models.set(filePath, model);
@@ -209,7 +211,7 @@ export class ProjectIndex implements ImportResolver {
     if (this.building.has(filePath) || this.building.size >= MAX_IMPORT_DEPTH) return null;
     this.building.add(filePath);
     try {
-      const source = this.sourceOf(filePath) ?? readIfSmall(filePath);
+      const source = this.textOf(filePath);
       const model = source === undefined ? null : new ModalModel(filePath, this.parse(source, filePath), this);
       if (this.revisited.size >= REVISITED_MODELS) this.revisited.delete(this.revisited.keys().next().value!);
       this.revisited.set(filePath, model);
@@ -302,7 +304,7 @@ export class ProjectIndex implements ImportResolver {
    * that start a line at column 0 (anything indented sits in a block: a function, a guard, a `try`).
    */
   private topLevelImportsOf(file: string): Array<{ module: string; level: number; importedNames: string[] }> {
-    const text = this.sourceOf(file) ?? readIfSmall(file);
+    const text = this.textOf(file);
     const result: Array<{ module: string; level: number; importedNames: string[] }> = [];
     if (text === undefined) return result;
     for (const match of text.matchAll(TOP_LEVEL_IMPORT)) {
@@ -324,7 +326,7 @@ export class ProjectIndex implements ImportResolver {
     let words = this.importWords.get(file);
     if (words) return words;
     words = new Set<string>();
-    const text = this.sourceOf(file) ?? readIfSmall(file);
+    const text = this.textOf(file);
     if (text !== undefined && text.includes('import')) {
       for (const match of text.matchAll(IMPORT_STATEMENT)) for (const word of match[0].split(/[^A-Za-z0-9_]+/)) if (word) words.add(word);
     }
@@ -334,8 +336,7 @@ export class ProjectIndex implements ImportResolver {
 
   readText(fromPath: string, absolutePath: string): string | undefined {
     this.consult(fromPath, absolutePath);
-    if (!this.texts.has(absolutePath)) this.texts.set(absolutePath, this.sourceOf(absolutePath) ?? readIfSmall(absolutePath));
-    return this.texts.get(absolutePath);
+    return this.textOf(absolutePath);
   }
 
   isDirectory(fromPath: string, absolutePath: string): boolean {

@@ -424,15 +424,20 @@ export class ModalModel {
 
   /** `with image.imports():` (any receiver) guards container-only imports. */
   isImageImportsBlock(statement: SyntaxNode): boolean {
+    return this.imageImportsReceiver(statement) !== null;
+  }
+
+  /** The receiver of `with <image>.imports():` (the image expression), or null for another `with`. */
+  imageImportsReceiver(statement: SyntaxNode): SyntaxNode | null {
     for (const node of statement.descendants()) {
       if (node.type !== 'with_item') continue;
       const value = node.field('value');
       const call = value?.type === 'as_pattern' ? value.namedChildren[0] : value;
       if (call?.type !== 'call') continue;
       const callee = call.field('function');
-      if (callee?.type === 'attribute' && callee.field('attribute')?.text === 'imports' && callArguments(call).positional.length === 0) return true;
+      if (callee?.type === 'attribute' && callee.field('attribute')?.text === 'imports' && callArguments(call).positional.length === 0) return callee.field('object');
     }
-    return false;
+    return null;
   }
 
   /** True when the node runs in the container only (so local-machine problems do not apply). */

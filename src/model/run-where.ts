@@ -540,17 +540,19 @@ export interface ContainerImport {
 }
 
 function imageBlockOf(model: ModalModel, statement: SyntaxNode): SyntaxNode | null {
-  for (const guard of model.guardsOf(statement)) {
-    if (guard.kind !== 'image-imports') continue;
-    for (const node of guard.node.descendants()) {
-      if (node.type !== 'with_item') continue;
-      const value = node.field('value');
-      const call = value?.type === 'as_pattern' ? value.namedChildren[0] : value;
-      const callee = call?.type === 'call' ? call.field('function') : null;
-      if (callee?.type === 'attribute' && callee.field('attribute')?.text === 'imports') return callee.field('object');
-    }
-  }
-  return null;
+  const guard = model.guardsOf(statement).find((candidate) => candidate.kind === 'image-imports');
+  return guard ? model.imageImportsReceiver(guard.node) : null;
+}
+
+/** How a finding names a registration: its function or class name. */
+export function registrationName(registration: Registration): string {
+  return registration.target?.field('name')?.text ?? registration.appNode.text;
+}
+
+/** True when a path lies inside a folder (or is it). */
+export function isInsideFolder(file: string, folder: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
 /** `serialized=` of a registration: false by default, null when it cannot be read. */

@@ -1,19 +1,10 @@
 import path from 'node:path';
-import type { Registration } from '../model/model.js';
 import { STDLIB_MODULES } from '../model/packages/stdlib-modules.js';
 import {
-  changesSysPath, containerImports, entryLayout, imageContents, imageProvides, localModulePath, registrationsAt,
+  changesSysPath, containerImports, entryLayout, imageContents, imageProvides, isInsideFolder, localModulePath, registrationName, registrationsAt,
 } from '../model/run-where.js';
 import { defineRule } from './types.js';
 
-function registrationName(registration: Registration): string {
-  return registration.target?.field('name')?.text ?? registration.appNode.text;
-}
-
-function isInside(file: string, dir: string): boolean {
-  const relative = path.relative(dir, file);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-}
 
 export default defineRule({
   id: 'local-module-not-in-image',
@@ -42,7 +33,7 @@ export default defineRule({
       if (STDLIB_MODULES.has(top) || top === 'modal') continue;
       const local = localModulePath(model, layout.searchRoot, top);
       if (!local || local === model.path) continue;
-      if (layout.packageDir && isInside(local, layout.packageDir)) continue;
+      if (layout.packageDir && isInsideFolder(local, layout.packageDir)) continue;
       // A module that registers functions of its own is an entry of the App too: leave it alone.
       const moduleFile = local.endsWith('.py') ? local : path.join(local, '__init__.py');
       if (model.project.moduleSummary?.(moduleFile)?.registers) continue;

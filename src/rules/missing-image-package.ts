@@ -2,10 +2,9 @@ import type { SyntaxNode } from '../parser/syntax.js';
 import { extendTables, normalizeDistributionName, type DistributionFacts } from '../model/packages/index.js';
 import {
   changesSysPath, containerImports, distributionFor, imageContents, imageLabel, imageProvides, imageSourceOf,
-  isProjectModule, registrationsAt, type PackageSettings,
+  isProjectModule, registrationName, registrationsAt, type PackageSettings,
 } from '../model/run-where.js';
 import { BUILDER_VERSIONS, NEWEST_BUILDER_VERSION } from '../model/packages/index.js';
-import type { Registration } from '../model/model.js';
 import { defineRule } from './types.js';
 
 const settingsCache = new Map<string, PackageSettings>();
@@ -56,10 +55,6 @@ function builderNote(contents: ReturnType<typeof imageContents>, top: string, se
   return imageProvides(contents, top, older) === 'yes' ? ` (with image builder ${settings.builderVersion}; ${OLDER_BUILDER} and earlier installed it in every image)` : '';
 }
 
-/** A registration's name as a finding gives it: the function or class name. */
-function registrationName(registration: Registration): string {
-  return registration.target?.field('name')?.text ?? registration.appNode.text;
-}
 
 export default defineRule({
   id: 'missing-image-package',
