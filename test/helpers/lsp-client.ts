@@ -87,9 +87,14 @@ export class LspClient {
   }
 
   /** The first `publishDiagnostics` for a document after `since` (optionally for a given version). */
-  diagnostics(uri: string, options: { since: number; version?: number; timeoutMs?: number }): Promise<any[]> {
+  /**
+   * The first diagnostics published for a document after `since` (of a version, and matching `where`
+   * when given: a republish from earlier work may arrive first, before the one the test waits for).
+   */
+  diagnostics(uri: string, options: { since: number; version?: number; timeoutMs?: number; where?: (diagnostics: any[]) => boolean }): Promise<any[]> {
     return this.waitFor(
-      (message) => message.method === 'textDocument/publishDiagnostics' && message.params.uri === uri && (options.version === undefined || message.params.version === options.version),
+      (message) => message.method === 'textDocument/publishDiagnostics' && message.params.uri === uri && (options.version === undefined || message.params.version === options.version)
+        && (options.where === undefined || options.where(message.params.diagnostics)),
       options.timeoutMs ?? 30_000,
       `diagnostics for ${uri}${options.version === undefined ? '' : ` version ${options.version}`}`,
       options.since,
