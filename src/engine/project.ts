@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportBinding } from '../model/imports.js';
 import { ModalModel, type ImportResolver, type ModuleExport, type ModuleSummary } from '../model/model.js';
-import { appsDefinedIn, gpuOptionTargets, importsOfApp, registrationsThrough, type AppRegistrations, type ProjectQueries } from '../model/project-facts.js';
+import { appsDefinedIn, gpuOptionTargets, importsOfApp, mergeCallables, registrationsThrough, type AppRegistrations, type ProjectQueries } from '../model/project-facts.js';
 import { importedFiles, moduleSummaryOf } from '../model/run-where.js';
 import type { SyntaxNode } from '../parser/syntax.js';
 
@@ -133,9 +133,10 @@ export class ProjectIndex implements ImportResolver {
       }
       for (const app of apps) {
         if (app.name !== appName) continue;
-        result ??= { names: new Set(), complete: true, files: [] };
+        result ??= { names: new Set(), callables: new Map(), complete: true, files: [] };
         result.files.push(filePath);
         for (const name of app.names) result.names.add(name);
+        mergeCallables(result.callables, app.callables);
         if (!app.complete || !app.variable) {
           result.complete = false;
           continue;
@@ -168,6 +169,7 @@ export class ProjectIndex implements ImportResolver {
       for (const local of imports.locals) {
         const registered = registrationsThrough(model, local);
         for (const name of registered.names) result.names.add(name);
+        mergeCallables(result.callables, registered.callables);
         if (!registered.complete) return false;
       }
     }

@@ -2,6 +2,7 @@ import type { SyntaxNode } from '../parser/syntax.js';
 import { inExclusiveBranches } from './branches.js';
 import { conditionFacts, type Guard, type Locality } from './guards.js';
 import { importBindings, type ImportBinding } from './imports.js';
+import { callableFactsOf, type CallableFact } from './call-signatures.js';
 import { pickledByReference } from './pickling.js';
 import type { ProjectQueries } from './project-facts.js';
 import { enclosingScope, scopeBindings, type Binding } from './scope.js';
@@ -17,6 +18,8 @@ export interface ModuleExport {
   appImage?: ImageChain | 'default' | null;
   /** A function, class or web app of that module: cloudpickle stores it as a reference to the module. */
   byReference?: boolean;
+  /** A function or class registered on an App there: what calls into it may pass. */
+  callable?: CallableFact;
 }
 
 /** Answers questions about names imported from other modules of the project. */
@@ -724,6 +727,7 @@ export class ModalModel {
   /** Module-level names bound to Apps and to images: what other modules may import. */
   exports(): Map<string, ModuleExport> {
     const result = new Map<string, ModuleExport>();
+    const callables = this.registrations.length > 0 ? callableFactsOf(this) : null;
     for (const [name, bindings] of this.moduleBindings) {
       const last = bindings.at(-1)!;
       if (this.appKeys.has(name)) result.set(name, { kind: 'app', appImage: this.appImageOf(name) });
@@ -733,6 +737,8 @@ export class ModalModel {
       } else result.set(name, { kind: 'other' });
       // Names this module imports itself are not followed: exports stay cheap and free of cycles.
       if (pickledByReference(this, name, false)) result.get(name)!.byReference = true;
+      const callable = bindings.length === 1 ? callables?.get(name) : undefined;
+      if (callable && (last.kind === 'def' || last.kind === 'class')) result.get(name)!.callable = callable;
     }
     return result;
   }

@@ -1,4 +1,5 @@
 import type { SyntaxNode } from '../parser/syntax.js';
+import { moduleLevelCallableFact, type CallableFact } from './call-signatures.js';
 import { callArguments, unwrapParens, type ModalModel, type Registration } from './model.js';
 
 /**
@@ -19,6 +20,11 @@ export interface ProjectQueries {
 
 export interface AppRegistrations {
   names: Set<string>;
+  /**
+   * What each deployed name accepts, for registrations whose signature is read; null for a name
+   * registered more than once with different facts (several Apps of that name, or a name reused).
+   */
+  callables: Map<string, CallableFact | null>;
   complete: boolean;
   /** Files that define the App. */
   files: string[];
@@ -55,8 +61,9 @@ function isStaticRegistration(registration: Registration): boolean {
  * The names registered on the App that `local` names in a module, and whether every use of
  * `local` there is understood (a registration, or an attribute that registers nothing).
  */
-export function registrationsThrough(model: ModalModel, local: string): { names: string[]; complete: boolean } {
+export function registrationsThrough(model: ModalModel, local: string): { names: string[]; callables: Record<string, CallableFact>; complete: boolean } {
   const names: string[] = [];
+  const callables: Record<string, CallableFact> = {};
   let complete = true;
   const byAppNode = new Map(model.registrations.map((registration) => [registration.appNode, registration]));
   for (const node of model.nodesOfType('identifier')) {
@@ -74,7 +81,11 @@ export function registrationsThrough(model: ModalModel, local: string): { names:
         if (!DEPLOYED_KINDS.has(registration.kind)) continue;
         const name = isStaticRegistration(registration) ? deployedNameOf(model, registration) : null;
         if (name === null) complete = false;
-        else names.push(name);
+        else {
+          names.push(name);
+          const fact = moduleLevelCallableFact(model, registration);
+          if (fact) callables[name] = fact;
+        }
         continue;
       }
       if (HARMLESS_APP_ATTRIBUTES.has(attribute)) continue;
@@ -82,17 +93,26 @@ export function registrationsThrough(model: ModalModel, local: string): { names:
     // The App handed to other code (`register(app)`), `app.include(...)`, or a use the model does not read.
     complete = false;
   }
-  return { names, complete };
+  return { names, callables, complete };
+}
+
+/** Adds one module's callables of an App to what the project knows of it; a name seen twice with other facts becomes unknown. */
+export function mergeCallables(into: Map<string, CallableFact | null>, callables: Record<string, CallableFact>): void {
+  for (const [name, fact] of Object.entries(callables)) {
+    const known = into.get(name);
+    if (known === undefined) into.set(name, fact);
+    else if (known !== null && JSON.stringify(known) !== JSON.stringify(fact)) into.set(name, null);
+  }
 }
 
 /** The Apps a module defines at module level, with their resolved names and what is registered on them in the module. */
-export function appsDefinedIn(model: ModalModel): Array<{ name: string | null; variable: string | null; names: string[]; complete: boolean }> {
+export function appsDefinedIn(model: ModalModel): Array<{ name: string | null; variable: string | null; names: string[]; callables: Record<string, CallableFact>; complete: boolean }> {
   return model.apps.filter((app) => app.constructor !== 'lookup').map((app) => {
     const value = model.resolve(app.nameNode);
     const name = value.kind === 'str' ? value.value : null;
     const variable = app.variable && /^\w+$/.test(app.variable) ? app.variable : null;
     const assignedOnce = variable !== null && model.nodesOfType('assignment').filter((a) => a.field('left')?.text === variable).length === 1;
-    if (!variable || !assignedOnce || app.call.parent?.parent?.parent?.type !== 'module') return { name, variable, names: [], complete: false };
+    if (!variable || !assignedOnce || app.call.parent?.parent?.parent?.type !== 'module') return { name, variable, names: [], callables: {}, complete: false };
     return { name, variable, ...registrationsThrough(model, variable) };
   });
 }

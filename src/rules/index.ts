@@ -34,6 +34,7 @@ import missingImagePackage from './missing-image-package.js';
 import localModuleNotInImage from './local-module-not-in-image.js';
 import cudaWithoutGpu from './cuda-without-gpu.js';
 import unknownRemoteReference from './unknown-remote-reference.js';
+import invalidRemoteCall from './invalid-remote-call.js';
 import snakeCaseFileName from './snake-case-file-name.js';
 
 /** Every rule that reads the Modal model, in the order of the rule table. */
@@ -72,6 +73,7 @@ export const RULES: readonly Rule[] = [
   hardcodedSecret,
   cudaWithoutGpu,
   unknownRemoteReference,
+  invalidRemoteCall,
   snakeCaseFileName,
   syntaxError,
 ] as Rule[];
