@@ -14,7 +14,7 @@ const MAP_KEYWORDS: Record<string, readonly string[]> = {
   for_each: ['kwargs', 'ignore_exceptions'],
   spawn_map: ['kwargs'],
 };
-/** Invocation methods that raise InvalidError on a generator function (`_functions.py:1706`, `:1743`, `:1837`, `:2000`). */
+/** Invocation methods that raise InvalidError on a generator function (`_functions.py:1707`, `:1744`, `:1838`, `:2000`). */
 const NOT_FOR_GENERATORS = new Set(['remote', 'spawn', 'map', 'starmap', 'for_each', 'spawn_map']);
 
 export default defineRule({
@@ -27,7 +27,7 @@ export default defineRule({
   summary: 'Call into a registered Modal function or class that cannot work: arguments its signature does not bind, a Function called directly, a method taken from the class.',
   docs: {
     what: 'Checks calls on Modal Functions and classes the linter can read: functions registered with `@app.function` in this module or in a project module it imports, methods (`@modal.method`) of classes registered with `@app.cls`, and both looked up with `modal.Function.from_name` / `modal.Cls.from_name` when the App name is the name of an App defined in the project. The arguments of `.remote`, `.local`, `.spawn`, `.remote_gen`, `.map`, `.starmap`, `.spawn_map` and `.for_each` are bound to the Python signature as Python binds them (too many positional arguments, unknown keywords, a parameter given twice, a required one missing); `.map` takes one iterable per positional parameter and keywords through `kwargs=`, and `.starmap` is checked for each literal tuple. Also reported: a registered function called directly (`score(4)`), a `@modal.method` called through `self` or an instance without `.remote` / `.local`, a method taken from the class instead of an instance (`Model.generate.remote(x)`), `.remote` on a generator function (or `.remote_gen` on one that is not), and constructor arguments of a class whose parameters are `modal.parameter()` fields. Silent for `*args` / `**kwargs` splats, iterables of unknown length, functions with other decorators (they may change the signature), `@modal.batched` and web functions, classes with a custom `__init__` or base classes, and `.remote` on anything not proven to be Modal (Ray actors, user classes).',
-    why: 'Modal sends the arguments as they are and the container calls the function with them (`_runtime/container_io_manager.py:264-266`), so a mistake raises TypeError in the container, after a deploy that succeeded, and `.spawn` hides it until the result is read. `Function` has no `__call__` (removed in 0.62.2), so calling one raises TypeError; inside a class, `self.method` of a `@modal.method` is the method\'s Function (`_partial_function.py:206-221`, set up at `cls.py:277-282`). A method taken from the class is a placeholder that raises AttributeError "You can\'t access methods on a Cls directly" when used (`cls.py:869-890`). `.remote` on a generator and `.remote_gen` on a plain function raise InvalidError (`_functions.py:1837-1840`, `:1859-1862`). Class parameters are keyword-only: positional arguments raise InvalidError (`cls.py:195-201`), as do a missing parameter without default and an undeclared one (`_serialization.py:476-500`, called from `_function_variants.py:264-265`), when the instance\'s Function variant is first loaded, that is at its first remote call.',
+    why: 'Modal sends the arguments as they are and the container calls the function with them (`_runtime/container_io_manager.py:264-266`), so a mistake raises TypeError in the container, after a deploy that succeeded, and `.spawn` hides it until the result is read. `Function` has no `__call__` (removed in 0.62.2), so calling one raises TypeError; inside a class, `self.method` of a `@modal.method` is the method\'s Function (`_partial_function.py:206-221`, set up at `cls.py:277-282`). A method taken from the class is a placeholder that raises AttributeError "You can\'t access methods on a Cls directly" when used (`cls.py:869-890`). `.remote`, `.spawn`, `.map` (and `.starmap`, `.for_each`, which go through it) and `.spawn_map` on a generator function, and `.remote_gen` on a plain one, raise InvalidError (`_functions.py:1837-1840`, `:1999-2000`, `:1706-1707`, `:1743-1744`, `:1859-1862`). Class parameters are keyword-only: positional arguments raise InvalidError (`cls.py:195-201`), as do a missing parameter without default and an undeclared one (`_serialization.py:476-500`, called from `_function_variants.py:264-265`), when the instance\'s Function variant is first loaded, that is at its first remote call.',
     example: '@app.function()\ndef thumbnail(path: str, size: int, quality: int = 85): ...\n\n@app.local_entrypoint()\ndef main():\n    thumbnail.remote("cat.jpg")\n    thumbnail("dog.jpg", 64)',
     useInstead: '@app.function()\ndef thumbnail(path: str, size: int, quality: int = 85): ...\n\n@app.local_entrypoint()\ndef main():\n    thumbnail.remote("cat.jpg", 128)\n    thumbnail.remote("dog.jpg", 64)',
     fixSafety: 'A Function or `@modal.method` called directly inside a registered function or class gets an unsafe fix that calls it in the same process with `.local(...)`; whether `.remote(...)` was meant instead is for the author to decide.',
@@ -104,6 +104,8 @@ function reportMistake(ctx: Context, node: SyntaxNode, target: FunctionTarget, m
 
 /** The arguments of a call as Python would see them. */
 function shapeOf(call: SyntaxNode): CallShape {
+  // `f(x for x in xs)`: the generator expression is the one argument.
+  if (call.field('arguments')?.type === 'generator_expression') return { positional: 1, keywords: [], moreKeywords: false };
   const list = call.field('arguments')?.namedChildren ?? [];
   let positional: number | null = 0;
   const keywords: string[] = [];
@@ -142,7 +144,7 @@ function keywordsOfMapping(model: ModalModel, node: SyntaxNode): string[] | null
 /** `.map(xs, ys, kwargs={...})`, `.starmap([(a, b), ...])`, `.for_each`, `.spawn_map`. */
 function checkMap(ctx: Context, call: SyntaxNode, method: SyntaxNode, target: FunctionTarget, signature: Signature): void {
   const { model } = ctx;
-  const args = callArguments(call);
+  const args = call.field('arguments')?.type === 'generator_expression' ? { ...callArguments(null), positional: [call.field('arguments')!] } : callArguments(call);
   const hasDictionarySplat = call.field('arguments')?.namedChildren.some((arg) => arg.type === 'dictionary_splat') ?? false;
   if (!hasDictionarySplat) {
     for (const [keyword, argument] of args.keywordNodes) {
