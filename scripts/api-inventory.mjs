@@ -359,7 +359,7 @@ function classFacts(definition, moduleName) {
       const name = member.childForFieldName('name').text;
       const decorators = decoratorNames(member);
       if (statement.type === 'decorated_definition' && isOverload(statement)) {
-        if (!seenImplementations.has(name) && !(name in facts.attributes && !isPublic(name))) recordMethod(facts, name, member, decorators);
+        if (!seenImplementations.has(name) && !(name in facts.attributes && !isPublic(name))) recordMethod(facts, name, member, decorators, moduleName);
         continue;
       }
       seenImplementations.add(name);
@@ -368,7 +368,7 @@ function classFacts(definition, moduleName) {
         const raised = alwaysRaises(member);
         facts.constructor = raised ? { raises: raised } : { params: parametersOf(member, true) };
       }
-      recordMethod(facts, name, member, decorators);
+      recordMethod(facts, name, member, decorators, moduleName);
       collectInstanceAttributes(member, facts.instanceAttributes);
     } else if (member.type === 'class_definition') {
       const name = member.childForFieldName('name').text;
@@ -383,7 +383,7 @@ function classFacts(definition, moduleName) {
   return facts;
 }
 
-function recordMethod(facts, name, member, decorators) {
+function recordMethod(facts, name, member, decorators, moduleName) {
   if (!isPublic(name)) return;
   if (decorators.some((decorator) => decorator.endsWith('.setter') || decorator.endsWith('.deleter'))) return;
   const kind = decorators.includes('staticmethod') ? 'staticmethod'
@@ -391,7 +391,41 @@ function recordMethod(facts, name, member, decorators) {
     : decorators.includes('classmethod') ? 'classmethod'
     : decorators.some((decorator) => decorator === 'property' || decorator === 'cached_property' || decorator.endsWith('.cached_property')) ? 'property'
     : 'method';
-  facts.attributes[name] = kind === 'property' ? { kind } : { kind, params: parametersOf(member, kind !== 'staticmethod') };
+  const returns = returnTypeOf(member, moduleName);
+  facts.attributes[name] = kind === 'property' ? { kind, ...(returns ? { returns } : {}) } : { kind, params: parametersOf(member, kind !== 'staticmethod'), ...(returns ? { returns } : {}) };
+}
+
+/**
+ * The public Modal class a function's return annotation names (`-> "_Volume"`, `-> _App`,
+ * `-> "_Function[P, R, R]"`), or null for anything else: unions, `Optional`, builtins, generators,
+ * classes outside Modal. The `.aio` form of a method returns an awaitable of the same class.
+ */
+function returnTypeOf(definition, moduleName) {
+  const annotation = definition.childForFieldName('return_type');
+  if (!annotation) return null;
+  let text = annotation.text.trim();
+  if (/^(["']).*\1$/s.test(text)) text = text.slice(1, -1).trim();
+  text = text.replace(/\[.*\]$/s, '');
+  if (!/^[A-Za-z_][\w]*$/.test(text)) return null;
+  const target = resolve(moduleName, text);
+  // The defining class (`modal.volume._Volume`); mapped to its public name once every class is recorded.
+  return target.kind === 'class' ? `${target.module}.${target.name}` : null;
+}
+
+/** Replaces each recorded return type (a defining class) by the public class it is, or drops it. */
+function publishReturnTypes() {
+  const publicNames = new Map();
+  for (const [name, cls] of Object.entries(inventory.classes).sort(([a], [b]) => a.localeCompare(b))) {
+    if (cls && !publicNames.has(cls.definedIn)) publicNames.set(cls.definedIn, name);
+  }
+  const publish = (entry) => {
+    if (!entry.returns) return;
+    const name = publicNames.get(entry.returns);
+    if (name) entry.returns = name;
+    else delete entry.returns;
+  };
+  for (const cls of Object.values(inventory.classes)) for (const attribute of Object.values(cls?.attributes ?? {})) publish(attribute);
+  for (const fn of Object.values(inventory.functions)) publish(fn);
 }
 
 /** `self.x = ...` anywhere in a method (also in nested blocks) gives instances an `x`. */
@@ -448,6 +482,7 @@ function describe(target) {
       inventory.functions[name] ??= {
         definedIn: `${target.module}.${target.name}`,
         params: parametersOf(target.node, false),
+        ...(returnTypeOf(target.node, target.module) ? { returns: returnTypeOf(target.node, target.module) } : {}),
         ...(alwaysRaises(target.node) ? { raises: alwaysRaises(target.node) } : {}),
       };
       return `function:${name}`;
@@ -560,5 +595,6 @@ inventory.supportedPythonSeries = supportedPythonSeries();
 inventory.classes = Object.fromEntries(Object.entries(inventory.classes).sort(([a], [b]) => a.localeCompare(b)));
 inventory.functions = Object.fromEntries(Object.entries(inventory.functions).sort(([a], [b]) => a.localeCompare(b)));
 fs.mkdirSync(path.dirname(options.out), { recursive: true });
+publishReturnTypes();
 fs.writeFileSync(options.out, `${JSON.stringify(inventory, null, 1)}\n`);
 console.log(`modal-client ${version}${reader.commit ? ` (${reader.commit.slice(0, 12)})` : ''}: ${Object.keys(inventory.modules).length} modules, ${Object.keys(inventory.classes).length} classes, ${Object.keys(inventory.functions).length} functions -> ${path.relative(process.cwd(), options.out)}`);

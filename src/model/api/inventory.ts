@@ -15,6 +15,8 @@ export type ParameterList = readonly string[];
 export interface ApiAttribute {
   kind: 'method' | 'staticmethod' | 'classmethod' | 'property' | 'attribute' | 'class';
   params?: ParameterList;
+  /** The inventory class its return annotation names (`modal.volume.Volume` for `-> "_Volume"`), when it names one. */
+  returns?: string;
 }
 
 export interface ApiClass {
@@ -35,6 +37,8 @@ export interface ApiClass {
 export interface ApiFunction {
   definedIn: string;
   params: ParameterList;
+  /** The inventory class its return annotation names, when it names one. */
+  returns?: string;
   /** The exception a function whose body is a single `raise` raises. */
   raises?: string;
 }
