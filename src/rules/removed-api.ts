@@ -28,7 +28,7 @@ const WAIT_FOR_RESPONSE: LegacyApi = { replacement: 'return quickly and poll a s
 const CONTEXT_MOUNT: LegacyApi = { replacement: 'use `context_dir=`', version: '1.2.0' };
 const DICT_DATA: LegacyApi = { replacement: 'fill the Dict after creating it', version: '1.4.0' };
 const DOTTED_FUNCTION_NAME: LegacyApi = { replacement: 'look the class up with `modal.Cls.from_name(app, "Cls")`', version: '1.4.0', raises: true };
-const RECEIVER_APIS: Record<string, { kinds: string[] | null; api: LegacyApi }> = {
+export const RECEIVER_APIS: Record<string, { kinds: string[] | null; api: LegacyApi }> = {
   spawn_sandbox: { kinds: ['App'], api: { replacement: 'use `modal.Sandbox.create(..., app=app)`', version: '0.68.27' } },
   keep_warm: { kinds: ['Function'], api: { replacement: 'use `f.update_autoscaler(min_containers=n)`', version: '1.4.0' } },
   resolve: { kinds: null, api: { replacement: 'use `.hydrate()`, or rely on lazy hydration', version: '1.0.0' } },

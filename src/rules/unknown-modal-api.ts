@@ -7,10 +7,13 @@ import {
 } from '../model/legacy-api.js';
 import { inCompatibilityFallback, insideImport, modalFromImports, modalNameUses } from '../model/modal-names.js';
 import { callArguments, type ModalModel } from '../model/model.js';
-import { REMOVED_CALL_KEYWORDS } from './removed-api.js';
+import { RECEIVER_APIS, REMOVED_CALL_KEYWORDS } from './removed-api.js';
+import { apiClassOf } from '../model/api/object-types.js';
+import type { Signature, SignatureParameter } from '../model/call-signatures.js';
+import { REMOVED_APP_METHODS } from '../model/legacy-api.js';
 import { defineRule, type RuleContext } from './types.js';
 
-type Context = RuleContext<'unknownName' | 'unknownCommand' | 'unknownImageMethod' | 'unknownKeyword' | 'constructorRaises'>;
+type Context = RuleContext<'unknownName' | 'unknownCommand' | 'unknownImageMethod' | 'unknownKeyword' | 'constructorRaises' | 'unknownAttribute' | 'positionalArguments' | 'missingArguments'>;
 
 const VERSION = MODAL_API.modalClient.version;
 const IMAGE_CLASS = 'modal.image.Image';
@@ -37,6 +40,9 @@ export default defineRule({
     unknownImageMethod: `\`modal.Image\` has no method \`{name}\` in Modal ${VERSION} (AttributeError){hint}`,
     unknownKeyword: `\`{callee}\` takes no keyword argument \`{keyword}\` in Modal ${VERSION} (TypeError){hint}`,
     constructorRaises: '`{name}(...)` always raises {exception}: the class has no public constructor; {instead}.',
+    unknownAttribute: `\`{object}\` is a \`{cls}\` (made by \`{origin}\`), which has no attribute \`{name}\` in Modal ${VERSION} (AttributeError){hint}`,
+    positionalArguments: `\`{callee}\` takes {most} in Modal ${VERSION}, {given} given (TypeError){hint}`,
+    missingArguments: `\`{callee}\` is called without {missing} in Modal ${VERSION} (TypeError).`,
   },
   check(ctx) {
     const { model } = ctx;
@@ -44,6 +50,7 @@ export default defineRule({
     checkNameUses(ctx);
     checkImports(ctx);
     checkCalls(ctx);
+    checkObjectAttributes(ctx);
   },
 });
 
@@ -200,6 +207,7 @@ function checkImageMethod(ctx: Context, call: SyntaxNode, callee: SyntaxNode): v
 }
 
 function checkKeywords(ctx: Context, call: SyntaxNode, params: ParameterList, callee: string): void {
+  checkPositional(ctx, call, params, callee);
   const accepted = acceptedKeywords(params);
   if (!accepted) return;
   for (const [keyword, argument] of callArguments(call).keywordNodes) {
@@ -241,4 +249,110 @@ function reportConstructor(ctx: Context, call: SyntaxNode, qualified: string, cl
   const factories = factoriesOf(cls);
   const instead = factories.length > 0 ? `create one with ${factories.map((name) => `\`${qualified}.${name}(...)\``).join(' or ')}` : 'Modal creates these objects itself';
   ctx.report(call, 'constructorRaises', { name: qualified, exception: cls.constructor!.raises!, instead });
+}
+
+// ---- positional arguments and proven objects ------------------------------------------------
+
+/** The inventory's parameter notation (`name`, `name=`, `*`, `/`, `*args`, `**kwargs`) as a signature. */
+function signatureOfParams(params: ParameterList): Signature {
+  const parameters: SignatureParameter[] = [];
+  let keywordOnly = false;
+  for (const param of params) {
+    if (param === '/') {
+      for (const parameter of parameters) parameter.kind = 'positional-only';
+    } else if (param === '*') keywordOnly = true;
+    else if (param.startsWith('**')) parameters.push({ name: param.slice(2), kind: 'var-keyword', default: null });
+    else if (param.startsWith('*')) {
+      parameters.push({ name: param.slice(1), kind: 'var-positional', default: null });
+      keywordOnly = true;
+    } else {
+      const name = param.replace(/=$/, '');
+      parameters.push({ name, kind: keywordOnly ? 'keyword-only' : 'positional', default: param.endsWith('=') ? '' : null });
+    }
+  }
+  return { parameters };
+}
+
+/**
+ * Positional arguments beyond what a Modal function or method takes (keyword-only ones named),
+ * and required parameters not given. Unknown keywords are left to `checkKeywords`; splats are silent.
+ */
+function checkPositional(ctx: Context, call: SyntaxNode, params: ParameterList, callee: string): void {
+  const list = call.field('arguments');
+  if (!list || list.type !== 'argument_list') return;
+  const args = callArguments(call);
+  if (args.hasSplat) return;
+  const signature = signatureOfParams(params);
+  const positionalParameters = signature.parameters.filter((p) => p.kind === 'positional' || p.kind === 'positional-only');
+  const given = args.positional.length;
+  if (given > positionalParameters.length && !signature.parameters.some((p) => p.kind === 'var-positional')) {
+    const most = positionalParameters.length;
+    const keywordOnly = signature.parameters.filter((p) => p.kind === 'keyword-only' && !args.keywords.has(p.name)).map((p) => p.name);
+    const extra = keywordOnly.slice(0, given - most);
+    const hint = extra.length > 0 ? `; ${extra.map((name) => `\`${name}\``).join(', ')} ${extra.length === 1 ? 'is' : 'are'} keyword-only: \`${extra.map((name) => `${name}=...`).join(', ')}\`.` : '.';
+    ctx.report(args.positional[most]!, 'positionalArguments', { callee, most: most === 0 ? 'no positional arguments' : `at most ${most} positional argument${most === 1 ? '' : 's'}`, given, hint });
+    return;
+  }
+  // Unknown keywords are reported on their own; only the missing parameters are left here.
+  const bound = new Set([...positionalParameters.slice(0, given).map((p) => p.name), ...args.keywords.keys()]);
+  const missing = signature.parameters
+    .filter((p) => p.default === null && p.kind !== 'var-positional' && p.kind !== 'var-keyword' && !bound.has(p.name))
+    .map((p) => `\`${p.name}\``);
+  if (missing.length > 0) ctx.report(call, 'missingArguments', { callee, missing: missing.length === 1 ? `the required argument ${missing[0]}` : `the required arguments ${missing.join(', ')}` });
+}
+
+/** Attribute names `removed-api` reports on Modal objects, with their replacement. */
+const REMOVED_OBJECT_ATTRIBUTES = new Set([...Object.keys(REMOVED_APP_METHODS), ...Object.keys(RECEIVER_APIS), 'call', 'web_url']);
+
+/** The call that made an object, for the message: `modal.Volume.from_name`. */
+function originOf(model: ModalModel, node: SyntaxNode): string {
+  let current: SyntaxNode | null = node;
+  for (let depth = 0; current && depth < 20; depth++) {
+    if (current.type === 'parenthesized_expression' || current.type === 'await') current = current.namedChildren[0] ?? null;
+    else if (current.type === 'identifier') current = model.boundValue(current);
+    else if (current.type === 'call') {
+      const callee = current.field('function')!;
+      const written = model.qualifiedName(callee) ?? callee.text;
+      return written.length <= 50 ? written : `${written.slice(0, 47)}...`;
+    } else break;
+  }
+  return node.text;
+}
+
+/** `vol.refresh()` on `vol = modal.Volume.from_name(...)`, `app.deploy("name")`: objects whose class the creating call proves. */
+function checkObjectAttributes(ctx: Context): void {
+  const { model } = ctx;
+  // Registration calls (`app.function(...)`) are checked with the calls; Image chains by `checkImageMethod`.
+  const registrationCalls = new Set(model.registrations.map((registration) => registration.call));
+  for (const attribute of model.nodesOfType('attribute')) {
+    const name = attribute.field('attribute')!.text;
+    if (name.startsWith('_') || REMOVED_OBJECT_ATTRIBUTES.has(name)) continue;
+    const object = attribute.field('object')!;
+    // Only expressions the model proves are worth the lookup: names, calls and awaits.
+    if (object.type !== 'identifier' && object.type !== 'call' && object.type !== 'await' && object.type !== 'parenthesized_expression') continue;
+    if (object.type === 'identifier' && model.qualifiedName(object)) continue;
+    const className = apiClassOf(model, object);
+    const cls = className && className !== IMAGE_CLASS ? MODAL_API.classes[className] : null;
+    if (!cls || isAssignedTo(attribute) || guardedByHasattr(attribute, name) || inVersionFallback(attribute)) continue;
+    const known = cls.attributes[name];
+    const call = attribute.parent?.type === 'call' && attribute.fieldName === 'function' ? attribute.parent : null;
+    if (known || cls.instanceAttributes.includes(name)) {
+      if (call && !registrationCalls.has(call) && known?.params && (known.kind === 'method' || known.kind === 'classmethod' || known.kind === 'staticmethod')) checkKeywords(ctx, call, known.params, `${className!.split('.').pop()}.${name}`);
+      continue;
+    }
+    // A class with `__getattr__` or bases outside Modal may have any attribute.
+    if (cls.openBases || cls.dynamicInstanceAttributes) continue;
+    const suggestion = closestName(name, Object.keys(cls.attributes).filter((candidate) => !candidate.startsWith('_')));
+    ctx.report(attribute.field('attribute')!, 'unknownAttribute', {
+      object: object.text.length <= 40 && !object.text.includes('\n') ? object.text : `${originOf(model, object)}(...)`,
+      cls: `modal.${className!.split('.').pop()}`,
+      origin: originOf(model, object),
+      name,
+      hint: suggestion ? `; did you mean \`${suggestion}\`?` : '.',
+    });
+  }
+}
+
+function isAssignedTo(node: SyntaxNode): boolean {
+  return (node.parent?.type === 'assignment' || node.parent?.type === 'augmented_assignment') && node.fieldName === 'left';
 }
