@@ -45,4 +45,17 @@ describe('Modal API inventory', () => {
     expect(acceptedKeywords(['a', '**kwargs'])).toBeNull();
     expect([...acceptedKeywords(['a', '/', 'b', '*', 'c='])!]).toEqual(['b', 'c']);
   });
+
+  it('records the Modal class a return annotation names', () => {
+    const classes = MODAL_API.classes;
+    expect(classes['modal.app.App']!.attributes.lookup!.returns).toBe('modal.app.App');
+    expect(classes['modal.volume.Volume']!.attributes.from_name!.returns).toBe('modal.volume.Volume');
+    expect(classes['modal.functions.Function']!.attributes.spawn!.returns).toBe('modal.functions.FunctionCall');
+    expect(classes['modal.cls.Cls']!.attributes.with_options!.returns).toBe('modal.cls.Cls');
+    // `-> typing_extensions.Self` and unions name no single class.
+    expect(classes['modal.app.App']!.attributes.deploy!.returns).toBeUndefined();
+    for (const cls of Object.values(classes)) {
+      for (const attribute of Object.values(cls?.attributes ?? {})) if (attribute.returns) expect(classes[attribute.returns], attribute.returns).toBeTruthy();
+    }
+  });
 });
