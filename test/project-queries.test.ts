@@ -55,4 +55,19 @@ describe('project-wide questions', () => {
     expect(await findings(dir, ['service.py'], ['cuda-without-gpu'])).toEqual(['service.py:11:cuda-without-gpu']);
     expect(await findings(dir, ['caller.py', 'service.py'], ['cuda-without-gpu'])).toEqual([]);
   });
+
+  it('checks calls through `from_name` against signatures registered in a module that imports the App', async () => {
+    const trigger = 'import modal\n\nextract = modal.Function.from_name("split-app", "extract")\nextract.remote("a", "b")\nextract.remote(url="a")\n';
+    const dir = project({ 'common.py': COMMON, 'stages.py': STAGES, 'trigger.py': trigger });
+    expect(await findings(dir, ['common.py', 'stages.py', 'trigger.py'], ['invalid-remote-call'])).toEqual(['trigger.py:4:invalid-remote-call']);
+  });
+
+  it('sees a changed signature in an imported module through the cache', async () => {
+    const jobs = (params: string) => `import modal\n\napp = modal.App("jobs")\n\n\n@app.function()\ndef resize(${params}):\n    return 1\n`;
+    const client = 'from jobs import app, resize\n\n\n@app.local_entrypoint()\ndef main():\n    resize.remote(1)\n';
+    const dir = project({ 'jobs.py': jobs('path, size'), 'client.py': client });
+    expect(await findings(dir, ['client.py'], ['invalid-remote-call'], ResultCache.open(dir, { version: '1' }))).toEqual(['client.py:6:invalid-remote-call']);
+    fs.writeFileSync(path.join(dir, 'jobs.py'), jobs('path, size=2'));
+    expect(await findings(dir, ['client.py'], ['invalid-remote-call'], ResultCache.open(dir, { version: '1' }))).toEqual([]);
+  });
 });
