@@ -324,9 +324,16 @@ function checkObjectAttributes(ctx: Context): void {
   const { model } = ctx;
   // Registration calls (`app.function(...)`) are checked with the calls; Image chains by `checkImageMethod`.
   const registrationCalls = new Set(model.registrations.map((registration) => registration.call));
+  // Python objects take new attributes: a name the file assigns (`f.cache = {}`, `setattr(x, "cache", ...)`) may be read later.
+  const assignedNames = new Set(model.nodesOfType('attribute').filter(isAssignedTo).map((node) => node.field('attribute')!.text));
+  for (const call of model.nodesOfType('call')) {
+    if (call.field('function')?.text !== 'setattr') continue;
+    const name = model.resolve(callArguments(call).positional[1]);
+    if (name.kind === 'str') assignedNames.add(name.value);
+  }
   for (const attribute of model.nodesOfType('attribute')) {
     const name = attribute.field('attribute')!.text;
-    if (name.startsWith('_') || REMOVED_OBJECT_ATTRIBUTES.has(name)) continue;
+    if (name.startsWith('_') || REMOVED_OBJECT_ATTRIBUTES.has(name) || assignedNames.has(name)) continue;
     const object = attribute.field('object')!;
     // Only expressions the model proves are worth the lookup: names, calls and awaits.
     if (object.type !== 'identifier' && object.type !== 'call' && object.type !== 'await' && object.type !== 'parenthesized_expression') continue;
