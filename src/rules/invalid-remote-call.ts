@@ -2,6 +2,7 @@ import type { SyntaxNode } from '../parser/syntax.js';
 import { bindingMistake, signatureText, type CallableFact, type CallShape, type Signature } from '../model/call-signatures.js';
 import { functionTarget, modalClassFact, type FunctionTarget } from '../model/call-targets.js';
 import { callArguments, unwrapParens, type ModalModel } from '../model/model.js';
+import { closestMatch } from '../config/suggest.js';
 import { defineRule, type Fix, type RuleContext } from './types.js';
 
 type Context = RuleContext<'arguments' | 'localArguments' | 'mapKeyword' | 'unboundMethod' | 'calledFunction' | 'calledMethod' | 'constructor' | 'generatorCall' | 'notGenerator'>;
@@ -36,7 +37,7 @@ export default defineRule({
   messages: {
     arguments: '`{name}` takes `{signature}`; {mistake}: `{call}` raises TypeError in the container when the input runs.',
     localArguments: '`{name}` takes `{signature}`; {mistake}: `{call}` raises TypeError.',
-    mapKeyword: '`.{method}()` takes no keyword `{keyword}`; pass the function\'s keywords with `kwargs={"{keyword}": ...}` (TypeError).',
+    mapKeyword: '`.{method}()` takes no keyword `{keyword}` (TypeError); {hint}',
     unboundMethod: '`{name}` is taken from the class, not an instance: using it raises AttributeError ("You can\'t access methods on a Cls directly"); create an instance first, `{cls}(...).{method}`.',
     calledFunction: '`{name}` is a Modal Function, which cannot be called directly (TypeError: Functions have no `__call__`); use `{name}.remote(...)` to run it in Modal, or `{name}.local(...)` in this process.',
     calledMethod: '`{name}` is a `@modal.method`, which through an instance is a Modal Function and cannot be called directly (TypeError); use `.local(...)` to run it in this process, or `.remote(...)`.',
@@ -148,8 +149,11 @@ function checkMap(ctx: Context, call: SyntaxNode, method: SyntaxNode, target: Fu
   const hasDictionarySplat = call.field('arguments')?.namedChildren.some((arg) => arg.type === 'dictionary_splat') ?? false;
   if (!hasDictionarySplat) {
     for (const [keyword, argument] of args.keywordNodes) {
-      if (MAP_KEYWORDS[method.text]!.includes(keyword)) continue;
-      ctx.report(argument, 'mapKeyword', { method: method.text, keyword });
+      const own = MAP_KEYWORDS[method.text]!;
+      if (own.includes(keyword)) continue;
+      const close = signature.parameters.some((p) => p.name === keyword) ? undefined : closestMatch(keyword, [...own]);
+      const hint = close ? `did you mean \`${close}=\`?` : `pass the function's keywords with \`kwargs={"${keyword}": ...}\`.`;
+      ctx.report(argument, 'mapKeyword', { method: method.text, keyword, hint });
       return;
     }
   }
