@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bindingMistake, signatureOf, signatureText } from '../src/model/call-signatures.js';
+import { ModalModel } from '../src/model/model.js';
+import { appsDefinedIn } from '../src/model/project-facts.js';
 import { parsePython } from '../src/parser/parser.js';
 
 async function signature(source: string, dropFirst = false) {
@@ -36,5 +38,29 @@ describe('Python signatures as data', () => {
   it('gives up on parameters it cannot bind by name', async () => {
     expect(await signature('def f(self): pass', false)).not.toBeNull();
     expect(await signature('def f(*, x): pass', true)).toBeNull();
+  });
+
+  it('keeps each module\'s registered functions and classes as plain data in its exports and App facts', async () => {
+    const source = [
+      'import functools', 'import modal', '', 'app = modal.App("facts")', '',
+      '@app.function(name="thumb")', 'def thumbnail(path, size=3):', '    yield path', '',
+      '@app.function()', '@functools.cache', 'def wrapped(x):', '    return x', '',
+      '@app.cls()', 'class Model:', '    name: str = modal.parameter()', '    top: int = modal.parameter(default=1)', '',
+      '    @modal.method()', '    def generate(self, prompt, *, n=1):', '        return prompt', '',
+    ].join('\n');
+    const model = new ModalModel('/project/facts.py', await parsePython(source));
+    const exports = model.exports();
+    const thumbnail = exports.get('thumbnail')!.callable!;
+    expect(thumbnail).toMatchObject({ kind: 'function', name: 'thumbnail', generator: true });
+    expect(signatureText(thumbnail.signature!)).toBe('path, size=3');
+    expect(exports.get('wrapped')!.callable!.signature).toBeNull();
+    const modelFact = exports.get('Model')!.callable!;
+    expect(modelFact.parameters).toEqual([{ name: 'name', hasDefault: false }, { name: 'top', hasDefault: true }]);
+    expect(signatureText(modelFact.methods!.generate!)).toBe('prompt, *, n=1');
+    // Serialisable as it is: what a cache stores is what a later run reads.
+    expect(JSON.parse(JSON.stringify(modelFact))).toEqual(modelFact);
+    const [app] = appsDefinedIn(model);
+    expect(Object.keys(app!.callables).sort()).toEqual(['Model', 'thumb', 'wrapped']);
+    expect(JSON.parse(JSON.stringify(app))).toEqual(app);
   });
 });
