@@ -35,13 +35,13 @@ export default defineRule({
     link: 'https://modal.com/docs/guide/apps#calling-deployed-functions',
   },
   messages: {
-    arguments: '`{name}` takes `{signature}`; {mistake}: `{call}` raises TypeError in the container when the input runs.',
-    localArguments: '`{name}` takes `{signature}`; {mistake}: `{call}` raises TypeError.',
+    arguments: '`{name}` takes `{signature}`; {mistake}, so `{call}` raises TypeError in the container when the input runs.',
+    localArguments: '`{name}` takes `{signature}`; {mistake}, so `{call}` raises TypeError.',
     mapKeyword: '`.{method}()` takes no keyword `{keyword}` (TypeError); {hint}',
     unboundMethod: '`{name}` is taken from the class, not an instance: using it raises AttributeError ("You can\'t access methods on a Cls directly"); create an instance first, `{cls}(...).{method}`.',
     calledFunction: '`{name}` is a Modal Function, which cannot be called directly (TypeError: Functions have no `__call__`); use `{name}.remote(...)` to run it in Modal, or `{name}.local(...)` in this process.',
     calledMethod: '`{name}` is a `@modal.method`, which through an instance is a Modal Function and cannot be called directly (TypeError); use `.local(...)` to run it in this process, or `.remote(...)`.',
-    constructor: '`{name}` takes its `modal.parameter()` fields as keywords, `{signature}`; {mistake}: `{call}` raises InvalidError when a method of the instance is first called remotely.',
+    constructor: '`{name}` takes its `modal.parameter()` fields as keywords, `{signature}`; {mistake}, so `{call}` raises InvalidError when a method of the instance is first called remotely.',
     generatorCall: '`{name}` is a generator function: `.{method}()` raises InvalidError; use `.remote_gen(...)`.',
     notGenerator: '`{name}` is not a generator function: `.remote_gen()` raises InvalidError; use `.remote(...)`.',
   },
@@ -163,7 +163,8 @@ function checkMap(ctx: Context, call: SyntaxNode, method: SyntaxNode, target: Fu
   if (method.text !== 'starmap') {
     const hasListSplat = call.field('arguments')?.namedChildren.some((arg) => arg.type === 'list_splat') ?? false;
     const mistake = bindingMistake(signature, { ...base, positional: hasListSplat ? null : args.positional.length });
-    if (mistake) reportMistake(ctx, method, target, mistake, call, 'arguments');
+    // Each iterable fills one positional parameter.
+    if (mistake) reportMistake(ctx, method, target, mistake.replace(/^it takes (?:at most )?(\d+|no) positional arguments?, (\d+) given$/, `\`.${method.text}()\` passes one positional argument per iterable, $2 iterables for at most $1`).replace('for at most no', 'for none'), call, 'arguments');
     return;
   }
   const inputs = args.positional[0] ?? args.keywords.get('input_iterator');
