@@ -48,6 +48,8 @@ export function mentionsModal(text: string): boolean {
 }
 
 export const REGISTRATION_CALL = /\.(function|cls|local_entrypoint|server)\s*\(/;
+/** Calls into Functions, as a script that imports registered functions from an App module makes them. */
+const INVOCATION_CALL = /\.(remote|remote_gen|spawn|map|starmap|for_each|spawn_map|local)\s*\(/;
 const IMPORT_LINE = /^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import\b|import[ \t]+([\w.]+))/gm;
 
 export function relativeTo(root: string, filePath: string): string {
@@ -115,7 +117,7 @@ export async function lint(inputs: SourceInput[], settings: LintSettings): Promi
     throw new Error('resolution only');
   });
   const secondRound = files
-    .filter((file) => file.text !== undefined && !mentionsModal(file.text) && REGISTRATION_CALL.test(file.text))
+    .filter((file) => file.text !== undefined && !mentionsModal(file.text) && (REGISTRATION_CALL.test(file.text) || INVOCATION_CALL.test(file.text)))
     .filter((file) => importsAppModule(file.result.path, file.text!, appModules, texts, resolver))
     .map((file) => file.result.path);
   if (secondRound.length > 0) results.push(...(await analyseWithCache(secondRound, texts, settings)));
