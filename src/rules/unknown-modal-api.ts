@@ -293,7 +293,7 @@ function checkPositional(ctx: Context, call: SyntaxNode, params: ParameterList, 
     const stringsGiven = args.positional.slice(most).every((arg) => ctx.model.resolve(arg).kind === 'str');
     const hint = extra.length > 0 && stringsGiven
       ? `; ${extra.map((name) => `\`${name}\``).join(', ')} ${extra.length === 1 ? 'is' : 'are'} keyword-only: \`${extra.map((name) => `${name}=...`).join(', ')}\`.`
-      : keywordOnly.length > 0 ? `; ${most === 0 ? "its" : "its other"} parameters are keyword-only (${keywordOnly.slice(0, 4).map((name) => `\`${name}\``).join(', ')}${keywordOnly.length > 4 ? ', ...' : ''}).` : '.';
+      : keywordOnly.length > 0 ? `; ${most === 0 ? 'its' : 'its other'} parameters are keyword-only (${keywordOnly.slice(0, 4).map((name) => `\`${name}\``).join(', ')}${keywordOnly.length > 4 ? ', ...' : ''}).` : '.';
     ctx.report(args.positional[most]!, 'positionalArguments', { callee, most: most === 0 ? 'no positional arguments' : `at most ${most} positional argument${most === 1 ? '' : 's'}`, given, hint });
     return;
   }
