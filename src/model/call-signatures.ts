@@ -149,6 +149,46 @@ export function bindingMistake(signature: Signature, call: CallShape): string | 
   return `${names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`} ${names.length === 1 ? 'is' : 'are'} missing`;
 }
 
+/** The arguments of a call as Python would see them. */
+export function callShapeOf(call: SyntaxNode): CallShape {
+  // `f(x for x in xs)`: the generator expression is the one argument.
+  if (call.field('arguments')?.type === 'generator_expression') return { positional: 1, keywords: [], moreKeywords: false };
+  const list = call.field('arguments')?.namedChildren ?? [];
+  let positional: number | null = 0;
+  const keywords: string[] = [];
+  let moreKeywords = false;
+  for (const arg of list) {
+    if (arg.type === 'comment') continue;
+    if (arg.type === 'keyword_argument') keywords.push(arg.field('name')?.text ?? '');
+    else if (arg.type === 'dictionary_splat') moreKeywords = true;
+    else if (arg.type === 'list_splat') positional = null;
+    else if (positional !== null) positional++;
+  }
+  return { positional, keywords, moreKeywords };
+}
+
+/** `(x)` -> `x` (model.ts imports this module, so its helper is not imported here). */
+function unwrap(node: SyntaxNode): SyntaxNode {
+  let current = node;
+  while (current.type === 'parenthesized_expression' && current.namedChildren.length === 1) current = current.namedChildren[0]!;
+  return current;
+}
+
+/** The argument tuples of a literal `.starmap` input: items of a list/tuple literal, or the element of a comprehension. */
+export function literalTuples(node: SyntaxNode): SyntaxNode[] {
+  const isTuple = (item: SyntaxNode): boolean => item.type === 'tuple' || item.type === 'list';
+  if (node.type === 'list' || node.type === 'tuple' || node.type === 'set') {
+    const items = node.namedChildren.filter((item) => item.type !== 'comment');
+    // A list of values that are not all tuple literals may hold sequences of any length.
+    return items.every((item) => isTuple(unwrap(item))) ? items.map((item) => unwrap(item)) : [];
+  }
+  if (node.type === 'list_comprehension' || node.type === 'generator_expression' || node.type === 'set_comprehension') {
+    const body = node.field('body');
+    return body && isTuple(unwrap(body)) ? [unwrap(body)] : [];
+  }
+  return [];
+}
+
 // ---- facts of one module ------------------------------------------------------------------------
 
 /** `@modal.*` decorators that leave a function's or method's signature as written. */

@@ -135,3 +135,24 @@ export function functionTarget(model: ModalModel, node: SyntaxNode | null, depth
   }
   return null;
 }
+
+/** The keyword names of a `kwargs=` value: a dict literal with string keys or `dict(a=...)`; null when not readable. */
+export function keywordsOfMapping(model: ModalModel, node: SyntaxNode): string[] | null {
+  const expr = unwrapParens(node);
+  if (expr.type === 'dictionary') {
+    const names: string[] = [];
+    for (const pair of expr.namedChildren) {
+      if (pair.type === 'comment') continue;
+      if (pair.type !== 'pair') return null;
+      const key = model.resolve(pair.field('key'));
+      if (key.kind !== 'str') return null;
+      names.push(key.value);
+    }
+    return names;
+  }
+  if (expr.type === 'call' && expr.field('function')?.text === 'dict' && model.bindingsFor(expr.field('function')!).length === 0) {
+    const args = callArguments(expr);
+    return args.hasSplat || args.positional.length > 0 ? null : [...args.keywords.keys()];
+  }
+  return null;
+}

@@ -1,6 +1,6 @@
 import type { SyntaxNode } from '../parser/syntax.js';
-import { bindingMistake, signatureText, type CallableFact, type CallShape, type Signature } from '../model/call-signatures.js';
-import { functionTarget, modalClassFact, type FunctionTarget } from '../model/call-targets.js';
+import { bindingMistake, callShapeOf, literalTuples, signatureText, type CallableFact, type Signature } from '../model/call-signatures.js';
+import { functionTarget, keywordsOfMapping, modalClassFact, type FunctionTarget } from '../model/call-targets.js';
 import { callArguments, unwrapParens, type ModalModel } from '../model/model.js';
 import { closestMatch } from '../config/suggest.js';
 import { defineRule, type Fix, type RuleContext } from './types.js';
@@ -93,7 +93,7 @@ function checkInvocation(ctx: Context, call: SyntaxNode, receiver: SyntaxNode, m
   }
   if (!target.signature) return;
   if (CALL_METHODS.has(method.text)) {
-    const mistake = bindingMistake(target.signature, shapeOf(call));
+    const mistake = bindingMistake(target.signature, callShapeOf(call));
     if (mistake) reportMistake(ctx, method, target, mistake, call, method.text === 'local' ? 'localArguments' : 'arguments');
     return;
   }
@@ -102,45 +102,6 @@ function checkInvocation(ctx: Context, call: SyntaxNode, receiver: SyntaxNode, m
 
 function reportMistake(ctx: Context, node: SyntaxNode, target: FunctionTarget, mistake: string, call: SyntaxNode, messageId: 'arguments' | 'localArguments'): void {
   ctx.report(node, messageId, { name: target.label, signature: signatureText(target.signature!), mistake, call: shortCall(call) });
-}
-
-/** The arguments of a call as Python would see them. */
-function shapeOf(call: SyntaxNode): CallShape {
-  // `f(x for x in xs)`: the generator expression is the one argument.
-  if (call.field('arguments')?.type === 'generator_expression') return { positional: 1, keywords: [], moreKeywords: false };
-  const list = call.field('arguments')?.namedChildren ?? [];
-  let positional: number | null = 0;
-  const keywords: string[] = [];
-  let moreKeywords = false;
-  for (const arg of list) {
-    if (arg.type === 'comment') continue;
-    if (arg.type === 'keyword_argument') keywords.push(arg.field('name')?.text ?? '');
-    else if (arg.type === 'dictionary_splat') moreKeywords = true;
-    else if (arg.type === 'list_splat') positional = null;
-    else if (positional !== null) positional++;
-  }
-  return { positional, keywords, moreKeywords };
-}
-
-/** The keyword names of a `kwargs=` value: a dict literal with string keys or `dict(a=...)`; null when not readable. */
-function keywordsOfMapping(model: ModalModel, node: SyntaxNode): string[] | null {
-  const expr = unwrapParens(node);
-  if (expr.type === 'dictionary') {
-    const names: string[] = [];
-    for (const pair of expr.namedChildren) {
-      if (pair.type === 'comment') continue;
-      if (pair.type !== 'pair') return null;
-      const key = model.resolve(pair.field('key'));
-      if (key.kind !== 'str') return null;
-      names.push(key.value);
-    }
-    return names;
-  }
-  if (expr.type === 'call' && expr.field('function')?.text === 'dict' && model.bindingsFor(expr.field('function')!).length === 0) {
-    const args = callArguments(expr);
-    return args.hasSplat || args.positional.length > 0 ? null : [...args.keywords.keys()];
-  }
-  return null;
 }
 
 /** `.map(xs, ys, kwargs={...})`, `.starmap([(a, b), ...])`, `.for_each`, `.spawn_map`. */
@@ -179,21 +140,6 @@ function checkMap(ctx: Context, call: SyntaxNode, method: SyntaxNode, target: Fu
       return;
     }
   }
-}
-
-/** The argument tuples of a literal `.starmap` input: items of a list/tuple literal, or the element of a comprehension. */
-function literalTuples(node: SyntaxNode): SyntaxNode[] {
-  const isTuple = (item: SyntaxNode): boolean => item.type === 'tuple' || item.type === 'list';
-  if (node.type === 'list' || node.type === 'tuple' || node.type === 'set') {
-    const items = node.namedChildren.filter((item) => item.type !== 'comment');
-    // A list of values that are not all tuple literals may hold sequences of any length.
-    return items.every((item) => isTuple(unwrapParens(item))) ? items.map((item) => unwrapParens(item)) : [];
-  }
-  if (node.type === 'list_comprehension' || node.type === 'generator_expression' || node.type === 'set_comprehension') {
-    const body = node.field('body');
-    return body && isTuple(unwrapParens(body)) ? [unwrapParens(body)] : [];
-  }
-  return [];
 }
 
 /** `Model.generate.remote(x)`: a `@modal.method` taken from a registered class rather than from an instance. */
@@ -244,6 +190,6 @@ function checkConstructor(ctx: Context, call: SyntaxNode, cls: CallableFact): vo
   const fields = cls.parameters;
   if (!fields || fields.length === 0) return;
   const signature: Signature = { parameters: fields.map((field) => ({ name: field.name, kind: 'keyword-only', default: field.hasDefault ? '...' : null })) };
-  const mistake = bindingMistake(signature, shapeOf(call));
+  const mistake = bindingMistake(signature, callShapeOf(call));
   if (mistake) ctx.report(call, 'constructor', { name: cls.name, signature: signatureText(signature), mistake, call: shortCall(call) });
 }
