@@ -37,7 +37,7 @@ function toKebabCase(name: string): string {
   const kebab = name
     // Lookaheads, so adjacent boundaries all count: `RcloneToVolume` -> rclone-to-volume.
     .replace(/([A-Z])(?=[A-Z][a-z])/g, '$1-')
-    .replace(/([a-z0-9])(?=[A-Z][a-z])/g, '$1-')
+    .replace(/([a-z0-9])(?=[A-Z][a-z0-9])/g, '$1-')
     .replace(/[^A-Za-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .toLowerCase();

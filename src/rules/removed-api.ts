@@ -3,11 +3,12 @@ import type { ImportBinding } from '../model/imports.js';
 import { inCompatibilityFallback, insideImport, modalFromImports, modalNameUses } from '../model/modal-names.js';
 import { callArguments, WEB_DECORATORS, type ModalModel } from '../model/model.js';
 import {
-  DUNDER_LIFECYCLE_METHODS, FUNCTION_CALL, REMOVED_APP_METHODS, REMOVED_IMAGE_METHODS, REMOVED_LOOKUP_KEYWORDS, REMOVED_NAMES,
+  DUNDER_LIFECYCLE_METHODS, FUNCTION_CALL, FUNCTION_SECRET_KEYWORD, REMOVED_APP_METHODS, REMOVED_IMAGE_METHODS, REMOVED_LOOKUP_KEYWORDS, REMOVED_NAMES,
   REMOVED_REGISTRATION_KEYWORDS, REMOVED_WITH_OPTIONS_KEYWORDS, type LegacyApi,
 } from '../model/legacy-api.js';
 import { gpuStringOfLegacyObject } from '../model/legacy-gpu.js';
 import { modalObjectKind } from '../model/modal-objects.js';
+import { acceptedKeywords, MODAL_API } from '../model/api/inventory.js';
 import { functionHandleKind, isGeneratorFunction } from '../model/function-handles.js';
 import { replaceNode } from '../fix/edits.js';
 import {
@@ -16,7 +17,7 @@ import {
 } from '../fix/legacy-fixes.js';
 import { defineRule, type Fix, type RuleContext } from './types.js';
 
-type Context = RuleContext<'removed' | 'raises' | 'lifecycle'>;
+type Context = RuleContext<'removed' | 'raises' | 'lifecycle' | 'lifecycleEnter'>;
 
 /** Keywords `@modal.web_endpoint` shared with `@modal.fastapi_endpoint`; any other blocks the rename. */
 const FASTAPI_ENDPOINT_KEYWORDS = new Set(['method', 'label', 'custom_domains', 'docs', 'requires_proxy_auth']);
@@ -63,6 +64,7 @@ export default defineRule({
     removed: '`{name}` was removed in Modal {version}: {replacement}.',
     raises: '`{name}` raises an error since Modal {version}: {replacement}.',
     lifecycle: '`{name}` is no longer called on a Modal class (ignored since Modal {version}): {replacement}.',
+    lifecycleEnter: '`{name}` is no longer called when a Modal container starts (ignored since Modal {version}; only local calls through `.local()` still run it): {replacement}.',
   },
   check(ctx) {
     if (!ctx.model.isModalFile) return;
@@ -74,7 +76,9 @@ export default defineRule({
     for (const modalClass of ctx.model.classes) {
       for (const method of modalClass.methods) {
         const hook = DUNDER_LIFECYCLE_METHODS[method.name];
-        if (hook && method.decorators.length === 0) ctx.report(method.definition.field('name')!, 'lifecycle', { name: method.name, version: '0.68.40', replacement: hook });
+        // `Obj.local()` still calls `__enter__` / `__aenter__` (`cls.py` `_enter`, `_aenter`); containers do not.
+        const messageId = method.name === '__enter__' || method.name === '__aenter__' ? 'lifecycleEnter' : 'lifecycle';
+        if (hook && method.decorators.length === 0) ctx.report(method.definition.field('name')!, messageId, { name: method.name, version: '0.68.40', replacement: hook });
       }
     }
   },
@@ -92,6 +96,7 @@ function removedName(qualified: string): LegacyApi | undefined {
 function checkNames(ctx: Context): boolean {
   const { model } = ctx;
   let gpuStillUsed = false;
+  const importFixes = raisingImportFixes(model);
   for (const { node, qualified, match: api } of modalNameUses(model, removedName)) {
     const call = node.parent?.type === 'call' && node.fieldName === 'function' ? node.parent : null;
     let [target, message, fix]: [SyntaxNode, LegacyApi, Fix | undefined] = [node, api, undefined];
@@ -100,8 +105,18 @@ function checkNames(ctx: Context): boolean {
       const gpu = call ? gpuStringOfLegacyObject(model, call) : null;
       if (call) [target, fix] = [call, gpuObjectFix(model, call)];
       if (gpu) message = { ...api, replacement: `pass the string \`gpu="${gpu}"\`` };
+    } else if (qualified === 'modal.Stub' && call && appRejectedKeywords(call).length > 0) {
+      // `Stub("x", secret=s)`: `App` takes no such keyword, so the rename alone fails with TypeError.
+      const rejected = appRejectedKeywords(call);
+      message = { ...api, replacement: rejected.includes('secret')
+        ? 'use `modal.App`, which takes no `secret=`: pass a list, `secrets=[...]`'
+        : `use \`modal.App\`, which takes no ${rejected.map((k) => `\`${k}=\``).join(', ')} (Apps no longer hold objects by tag: keep each object in a module-level variable)` };
     } else if (node.type === 'attribute') {
       fix = attributeFix(node, qualified, call);
+    } else {
+      // `web_endpoint` bound by `from modal import web_endpoint`: every use carries the same rename of import and uses.
+      const bindings = model.bindingsFor(node);
+      fix = bindings.length === 1 ? importFixes.get(bindings[0]!.statement)?.get(node.text) : undefined;
     }
     flag(ctx, target, qualified, message, fix);
   }
@@ -124,6 +139,13 @@ function attributeFix(attribute: SyntaxNode, qualified: string, call: SyntaxNode
   return lookup ? lookupFix(lookup[1]!, attribute) : undefined;
 }
 
+/** Keywords of a `Stub(...)` call that `modal.App` does not take (`mounts=` is reported on its own). */
+function appRejectedKeywords(call: SyntaxNode): string[] {
+  const accepted = acceptedKeywords(MODAL_API.classes['modal.app.App']?.constructor?.params ?? []);
+  if (!accepted) return [];
+  return [...callArguments(call).keywords.keys()].filter((keyword) => keyword !== 'mounts' && !accepted.has(keyword));
+}
+
 function fastapiCompatible(call: SyntaxNode): boolean {
   const args = callArguments(call);
   return !args.hasSplat && args.positional.length === 0 && [...args.keywords.keys()].every((keyword) => FASTAPI_ENDPOINT_KEYWORDS.has(keyword));
@@ -141,10 +163,24 @@ function checkImports(ctx: Context, gpuStillUsed: boolean): void {
   }
   for (const { binding, qualified, nameNode } of modalFromImports(model)) {
     const api = removedName(qualified);
-    if (!api || reportedStatements.has(binding.statement)) continue;
+    // A name that still exists and raises when called (`web_endpoint`) imports fine: its uses are reported.
+    if (!api || api.raises || reportedStatements.has(binding.statement)) continue;
     const fix = qualified === 'modal.gpu' ? unusedImportFix(binding.statement, nameNode, gpuStillUsed) : importRenameFix(model, binding, nameNode, qualified);
     flag(ctx, nameNode, qualified, api, fix);
   }
+}
+
+/** Rename fixes of `from modal import X` for names that still exist but raise, by import statement and local name. */
+function raisingImportFixes(model: ModalModel): Map<SyntaxNode, Map<string, Fix>> {
+  const fixes = new Map<SyntaxNode, Map<string, Fix>>();
+  for (const { binding, qualified, nameNode } of modalFromImports(model)) {
+    if (!removedName(qualified)?.raises) continue;
+    const fix = importRenameFix(model, binding, nameNode, qualified);
+    if (!fix) continue;
+    if (!fixes.has(binding.statement)) fixes.set(binding.statement, new Map());
+    fixes.get(binding.statement)!.set(binding.localName, fix);
+  }
+  return fixes;
 }
 
 function importRenameFix(model: ModalModel, binding: ImportBinding, nameNode: SyntaxNode, qualified: string): Fix | undefined {
@@ -158,6 +194,7 @@ function importRenameFix(model: ModalModel, binding: ImportBinding, nameNode: Sy
     if (bindings.length !== 1 || bindings[0]!.statement !== binding.statement) return undefined;
     const call = node.parent?.type === 'call' && node.fieldName === 'function' ? node.parent : null;
     if (qualified === 'modal.web_endpoint' && !(call && fastapiCompatible(call))) return undefined;
+    if (qualified === 'modal.Stub' && call && appRejectedKeywords(call).length > 0) return undefined;
     uses.push(node);
   }
   return renameImportedNameFix(model, nameNode, uses, newName);
@@ -169,7 +206,7 @@ function checkKeywords(ctx: Context): void {
   for (const registration of model.registrations) {
     if (registration.kind === 'local_entrypoint') continue;
     for (const [keyword, argument] of registration.args.keywordNodes) {
-      const api = REMOVED_REGISTRATION_KEYWORDS[keyword];
+      const api = keyword === 'secret' && registration.kind === 'function' ? FUNCTION_SECRET_KEYWORD : REMOVED_REGISTRATION_KEYWORDS[keyword];
       if (!api) continue;
       let fix: Fix | undefined;
       if (api.renamedTo) fix = renameKeywordFix(argument, api.renamedTo);
