@@ -86,3 +86,17 @@ describe('messages state what Modal does', () => {
     expect(found.map((m) => /e\.g\. "([^"]+)"/.exec(m)?.[1])).toEqual(['rclone-to-volume', 'http-server-to-s3', 'lora-trainer']);
   });
 });
+
+describe('removed-api on pre-1.0 lookups of class methods', () => {
+  it('points Function.lookup and Function.from_name of "Cls.method" to Cls.from_name', async () => {
+    const found = await messages('removed-api', [
+      'import modal',
+      'f = modal.Function.lookup("svc", "Model.generate")',
+      'g = modal.Function.from_name("svc", "Model.generate")',
+    ]);
+    expect(found).toEqual([
+      '2: `modal.Function.lookup` was removed in Modal 1.2.0: look the class up with `modal.Cls.from_name(app, "Model")` and call `generate` on an instance (`Function.from_name` rejects a dotted name since Modal 1.4.0).',
+      '3: `Function.from_name(app, "Model.generate")` raises an error since Modal 1.4.0: look the class up with `modal.Cls.from_name(app, "Model")`.',
+    ]);
+  });
+});

@@ -9,7 +9,7 @@ import {
 import { gpuStringOfLegacyObject } from '../model/legacy-gpu.js';
 import { modalObjectKind } from '../model/modal-objects.js';
 import { acceptedKeywords, MODAL_API } from '../model/api/inventory.js';
-import { functionHandleKind, isGeneratorFunction } from '../model/function-handles.js';
+import { functionHandleKind, isBareRegisteredFunction, isGeneratorFunction } from '../model/function-handles.js';
 import { replaceNode } from '../fix/edits.js';
 import {
   appWebDecoratorFix, clsMixinFix, concurrentDecoratorFix, copyLocalFix, functionCallFix, gpuObjectFix, lookupFix, persistedFix,
@@ -52,7 +52,7 @@ export default defineRule({
   tags: ['migration', 'deprecation', 'modal-1.0'],
   summary: 'Name or keyword argument that Modal removed or turned into an error.',
   docs: {
-    what: 'Flags Modal APIs that no longer exist or always raise in Modal 1.x: `modal.Stub`, `modal.Mount` and `mounts=`, `modal.gpu.*` objects, `@modal.build`, `@modal.web_endpoint`, `keep_warm=` / `concurrency_limit=` / `container_idle_timeout=` / `allow_concurrent_inputs=` / `secret=` and other removed keywords of `@app.function`, `@app.cls` and `@app.server`, `X.lookup(...)` (except `App.lookup`), `copy_local_file` / `copy_local_dir` / `conda_*` / `extend` / `from_dockerhub` on images, `context_mount=`, dunder lifecycle methods (`__enter__`, `__exit__`, `__build__`) on Modal classes, and the removed methods of Functions, Apps and other Modal objects, among them the pre-1.0 APIs that 2023-2024 code still uses: `f.call(...)` on a Modal Function, `modal.container_app`, the old `Stub` decorators and methods (`@stub.webhook`, `@stub.asgi`, `@stub.wsgi`, `@stub.web_endpoint`, `@stub.asgi_app`, `@stub.wsgi_app`, `stub.serve()`, `stub.interactive_shell()`), `Volume` / `Dict` / `Queue` / `NetworkFileSystem.persisted(...)`, `modal.ClsMixin` and `modal.create_package_mounts`. Each use is reported once. Keywords count only on Modal calls, and attribute uses only on receivers proven to be Modal objects (a registered function, `modal.Function.from_name(...)`, an App); `secret=` on `CloudBucketMount` and `Image.from_registry` is valid and not flagged.',
+    what: 'Flags Modal APIs that no longer exist or always raise in Modal 1.x: `modal.Stub`, `modal.Mount` and `mounts=`, `modal.gpu.*` objects, `@modal.build`, `@modal.web_endpoint`, `keep_warm=` / `concurrency_limit=` / `container_idle_timeout=` / `allow_concurrent_inputs=` / `secret=` and other removed keywords of `@app.function`, `@app.cls` and `@app.server`, `X.lookup(...)` (except `App.lookup`), `copy_local_file` / `copy_local_dir` / `conda_*` / `extend` / `from_dockerhub` on images, `context_mount=`, dunder lifecycle methods (`__enter__`, `__exit__`, `__build__`) on Modal classes, and the removed methods of Functions, Apps and other Modal objects, among them the pre-1.0 APIs that 2023-2024 code still uses: `f.call(...)` on a Modal Function (also one registered with a bare `@stub.function` or on a `modal.aio.AioStub`), `modal.container_app`, the old `Stub` decorators and methods (`@stub.webhook`, `@stub.asgi`, `@stub.wsgi`, `@stub.web_endpoint`, `@stub.asgi_app`, `@stub.wsgi_app`, `stub.serve()`, `stub.interactive_shell()`), `Volume` / `Dict` / `Queue` / `NetworkFileSystem.persisted(...)`, `modal.ClsMixin` and `modal.create_package_mounts`. Each use is reported once. Keywords count only on Modal calls, and attribute uses only on receivers proven to be Modal objects (a registered function, `modal.Function.from_name(...)`, an App); `secret=` on `CloudBucketMount` and `Image.from_registry` is valid and not flagged.',
     why: 'Modal 1.0 to 1.4 enforced the deprecations of the 0.x series: these names now raise AttributeError, TypeError or DeprecationError when the module is imported or the App is deployed, and dunder lifecycle methods are silently never called, so setup code does not run. Each message names the replacement and the version that removed the old API (modal-client changelog; `_utils/deprecation.py` for the autoscaler keywords, `_partial_function.py` for `web_endpoint`; for the pre-1.0 names, the modal-client commits that deleted them: 3138cb8a3 and e88c25bbe for the `Stub` web decorators, 0c48dbf9a for `Function.call`, `ClsMixin` and `create_package_mounts`, c9ee68067 for `modal.container_app`, fd00e7eb7 for `persisted`).',
     example: 'stub = modal.Stub("api")\n\n@stub.function(gpu=modal.gpu.A100(size="80GB"), keep_warm=1, secret=modal.Secret.from_name("hf"))\n@modal.web_endpoint(method="POST")\ndef predict(item: dict): ...',
     useInstead: 'app = modal.App("api")\n\n@app.function(gpu="A100-80GB", min_containers=1, secrets=[modal.Secret.from_name("hf")])\n@modal.fastapi_endpoint(method="POST")\ndef predict(item: dict): ...',
@@ -111,6 +111,10 @@ function checkNames(ctx: Context): boolean {
       message = { ...api, replacement: rejected.includes('secret')
         ? 'use `modal.App`, which takes no `secret=`: pass a list, `secrets=[...]`'
         : `use \`modal.App\`, which takes no ${rejected.map((k) => `\`${k}=\``).join(', ')} (Apps no longer hold objects by tag: keep each object in a module-level variable)` };
+    } else if (qualified === 'modal.Function.lookup' && call && dottedFunctionName(model, call)) {
+      // `Function.lookup(app, "Cls.method")`: `from_name` rejects the dotted name, so the class is what to look up.
+      const [className, method] = dottedFunctionName(model, call)!.split('.', 2) as [string, string];
+      message = { ...api, replacement: `look the class up with \`modal.Cls.from_name(app, "${className}")\` and call \`${method}\` on an instance (\`Function.from_name\` rejects a dotted name since Modal 1.4.0)` };
     } else if (node.type === 'attribute') {
       fix = attributeFix(node, qualified, call);
     } else {
@@ -287,7 +291,7 @@ function checkRemovedAttributes(ctx: Context): void {
     const receiver = attribute.field('object')!;
     if (isAssignmentTarget(attribute)) continue;
     if (name.text === 'call') {
-      if (functionHandleKind(model, receiver)) flag(ctx, name, 'Function.call', FUNCTION_CALL, functionCallFix(attribute, isGeneratorFunction(model, receiver)));
+      if (functionHandleKind(model, receiver) || isBareRegisteredFunction(model, receiver)) flag(ctx, name, 'Function.call', FUNCTION_CALL, functionCallFix(attribute, isGeneratorFunction(model, receiver)));
       continue;
     }
     const appMethod = Object.hasOwn(REMOVED_APP_METHODS, name.text) ? REMOVED_APP_METHODS[name.text]! : undefined;
@@ -300,6 +304,13 @@ function isAssignmentTarget(node: SyntaxNode): boolean {
   return (node.parent?.type === 'assignment' || node.parent?.type === 'augmented_assignment') && node.fieldName === 'left';
 }
 
+/** The resolved function name of a `Function.from_name` / `Function.lookup` call when it is dotted (`"Cls.method"`). */
+function dottedFunctionName(model: ModalModel, call: SyntaxNode): string | null {
+  const args = callArguments(call);
+  const value = model.resolve(args.positional[1] ?? args.keywords.get('name') ?? args.keywords.get('tag'));
+  return value.kind === 'str' && value.value.includes('.') ? value.value : null;
+}
+
 function checkLookupCall(ctx: Context, kind: string, method: string, call: SyntaxNode): void {
   const args = callArguments(call);
   // The name may be given by keyword only where no positional argument already fills it.
@@ -310,9 +321,11 @@ function checkLookupCall(ctx: Context, kind: string, method: string, call: Synta
     const renamable = api.renamedTo && args.positional.length <= namePositions && !args.hasSplat;
     flag(ctx, argument, `${keyword}=`, api, renamable ? renameKeywordFix(argument, api.renamedTo!) : undefined);
   }
-  const functionName = kind === 'Function' && method === 'from_name' ? ctx.model.resolve(args.positional[1] ?? args.keywords.get('name')) : null;
-  if (functionName?.kind === 'str' && functionName.value.includes('.')) {
-    flag(ctx, (args.positional[1] ?? args.keywordNodes.get('name'))!, `Function.from_name(app, "${functionName.value}")`, DOTTED_FUNCTION_NAME);
+  const functionName = kind === 'Function' && method === 'from_name' ? dottedFunctionName(ctx.model, call) : null;
+  if (functionName) {
+    const className = functionName.split('.')[0]!;
+    const api = { ...DOTTED_FUNCTION_NAME, replacement: `look the class up with \`modal.Cls.from_name(app, "${className}")\`` };
+    flag(ctx, (args.positional[1] ?? args.keywordNodes.get('name'))!, `Function.from_name(app, "${functionName}")`, api);
   }
 }
 
