@@ -100,3 +100,22 @@ describe('removed-api on pre-1.0 lookups of class methods', () => {
     ]);
   });
 });
+
+describe('decorator-misuse on stacked and local registrations', () => {
+  it('says what Modal raises and when', async () => {
+    const found = await messages('decorator-misuse', [
+      'import modal',
+      'app = modal.App("a")',
+      '@app.function()',
+      '@app.function(timeout=5)',
+      'def f(): ...',
+      'def build():',
+      '    class Inner: ...',
+      '    app.cls()(Inner)',
+    ]);
+    expect(found).toEqual([
+      '3: `@app.function(...)` sits above another registration, `@app.function(...)`: decorators apply bottom-up, so it receives the Modal Function that one returned, which it cannot register, and Modal raises at import. Keep one registration.',
+      '8: `app.cls(...)` registers class `Inner`, defined inside a function, without `serialized=True`: Modal raises LocalFunctionError ("can only import functions defined in global scope") when this runs; define it at module level or pass `serialized=True`.',
+    ]);
+  });
+});
