@@ -119,3 +119,20 @@ describe('decorator-misuse on stacked and local registrations', () => {
     ]);
   });
 });
+
+describe('web-endpoint-signature on an endpoint that returns a web app', () => {
+  it('names the framework and the decorator that serves the app', async () => {
+    const found = await messages('web-endpoint-signature', [
+      'import modal',
+      'from flask import Flask',
+      'app = modal.App("a")',
+      '@app.function()',
+      '@modal.fastapi_endpoint()',
+      'def site():',
+      '    return Flask(__name__)',
+    ]);
+    expect(found).toEqual([
+      "5: `@modal.fastapi_endpoint` serves what `site` returns, and it returns a Flask app: its one route answers with that app object instead of serving it, so none of the routes of that app is ever reached. Use `@modal.wsgi_app()`, which serves the returned app.",
+    ]);
+  });
+});
