@@ -136,3 +136,19 @@ describe('web-endpoint-signature on an endpoint that returns a web app', () => {
     ]);
   });
 });
+
+describe('duplicate-app-name', () => {
+  it('reports each definition, naming the other file, and says what a deploy does', async () => {
+    const dir = path.resolve(import.meta.dirname, '../fixtures/duplicate-app-name/fail_split_jobs');
+    const files = ['cleanup.py', 'report.py', 'scratch.py'].map((name) => ({ path: path.join(dir, name) }));
+    const report = await lint(files, {
+      root: dir, toolVersion: 'test', select: ['duplicate-app-name'], ignore: [], severities: {}, ruleOptions: {}, ignoredForFile: () => new Set(),
+    });
+    const found = report.files.flatMap((file) => file.diagnostics.map((d) => `${path.basename(file.path)}:${d.range.start.line}:${d.severity}: ${d.message}`));
+    const sentence = 'and neither module imports the other, so each is deployed on its own: every `modal deploy` publishes "nightly-jobs" with only the Functions of that run, so deploying one file removes the Functions, schedules and endpoints the other deployed. Give each App its own name, or define it once and import it.';
+    expect(found).toEqual([
+      `cleanup.py:5:warning: App name "nightly-jobs" is also defined in \`report.py\`, ${sentence}`,
+      `report.py:3:warning: App name "nightly-jobs" is also defined in \`cleanup.py\`, ${sentence}`,
+    ]);
+  });
+});

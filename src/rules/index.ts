@@ -34,6 +34,7 @@ import missingImagePackage from './missing-image-package.js';
 import localModuleNotInImage from './local-module-not-in-image.js';
 import cudaWithoutGpu from './cuda-without-gpu.js';
 import unknownRemoteReference from './unknown-remote-reference.js';
+import duplicateAppName from './duplicate-app-name.js';
 import snakeCaseFileName from './snake-case-file-name.js';
 
 /** Every rule that reads the Modal model, in the order of the rule table. */
@@ -72,6 +73,7 @@ export const RULES: readonly Rule[] = [
   hardcodedSecret,
   cudaWithoutGpu,
   unknownRemoteReference,
+  duplicateAppName,
   snakeCaseFileName,
   syntaxError,
 ] as Rule[];
