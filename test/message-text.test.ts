@@ -145,7 +145,7 @@ describe('duplicate-app-name', () => {
       root: dir, toolVersion: 'test', select: ['duplicate-app-name'], ignore: [], severities: {}, ruleOptions: {}, ignoredForFile: () => new Set(),
     });
     const found = report.files.flatMap((file) => file.diagnostics.map((d) => `${path.basename(file.path)}:${d.range.start.line}:${d.severity}: ${d.message}`));
-    const sentence = 'and neither module imports the other, so each is deployed on its own: every `modal deploy` publishes "nightly-jobs" with only the Functions of that run, so deploying one file removes the Functions, schedules and endpoints the other deployed. Give each App its own name, or define it once and import it.';
+    const sentence = 'and neither module imports the other: `modal deploy` publishes "nightly-jobs" with only the Functions of that run, so deploying one of these files removes the Functions, schedules and endpoints the other deployed. Give each App its own name, or define it once and import it.';
     expect(found).toEqual([
       `cleanup.py:5:warning: App name "nightly-jobs" is also defined in \`report.py\`, ${sentence}`,
       `report.py:3:warning: App name "nightly-jobs" is also defined in \`cleanup.py\`, ${sentence}`,

@@ -17,7 +17,7 @@ export default defineRule({
     link: 'https://modal.com/docs/guide/apps',
   },
   messages: {
-    duplicateName: 'App name "{name}" is also defined in {files}, and neither module imports the other, so each is deployed on its own: every `modal deploy` publishes "{name}" with only the Functions of that run, so deploying one file removes the Functions, schedules and endpoints the other deployed. Give each App its own name, or define it once and import it.',
+    duplicateName: 'App name "{name}" is also defined in {files}, and neither module imports the other: `modal deploy` publishes "{name}" with only the Functions of that run, so deploying one of these files removes the Functions, schedules and endpoints the other deployed. Give each App its own name, or define it once and import it.',
   },
   check({ model, report }) {
     const queries = model.projectQueries;
