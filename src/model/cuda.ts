@@ -17,8 +17,8 @@ export const CUDA_PROBES = new Set([
 export function checksOrUsesCuda(model: ModalModel, node: SyntaxNode): boolean {
   if (node.type === 'assignment') return isCudaDevice(model, node.field('right'));
   if (node.type === 'comparison_operator') return comparesDeviceToCuda(model, node);
-  // `assert x.is_cuda`: a tensor or model on the CPU fails it.
-  if (node.type === 'attribute' && node.field('attribute')?.text === 'is_cuda') return node.parent?.type === 'assert_statement' || node.parent?.fieldName === 'condition';
+  // `assert x.is_cuda`, `if not x.is_cuda: raise ...`: the code tests where the tensor is.
+  if (node.type === 'attribute' && node.field('attribute')?.text === 'is_cuda') return inAssertOrCondition(node);
   if (node.type !== 'call') return false;
   const callee = node.field('function');
   const path = importedPath(model, callee);
@@ -43,6 +43,14 @@ function isCudaDeviceOrIndex(model: ModalModel, node: SyntaxNode | null): boolea
   if (node?.type === 'call' && importedPath(model, node.field('function')) === 'torch.device') return isCudaDeviceOrIndex(model, node.field('arguments')?.namedChildren[0] ?? null);
   const value = model.resolve(node);
   return value.kind === 'num' && Number.isInteger(value.value) && value.value >= 0;
+}
+
+function inAssertOrCondition(node: SyntaxNode): boolean {
+  for (let current: SyntaxNode | null = node; current; current = current.parent) {
+    if (current.type === 'assert_statement' || current.fieldName === 'condition') return true;
+    if (current.type === 'block' || current.type.endsWith('_statement')) return false;
+  }
+  return false;
 }
 
 /** `t.device.type == "cuda"`, `str(t.device) != "cuda:0"`: the code looks at the device it got. */

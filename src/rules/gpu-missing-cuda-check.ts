@@ -3,7 +3,7 @@ import { importBindings } from '../model/imports.js';
 import { checksOrUsesCuda } from '../model/cuda.js';
 import { importedPath, isInPackage } from '../model/imported-names.js';
 import type { ModalModel } from '../model/model.js';
-import { definitionsReachedAcrossProject, moduleLevelCode } from '../model/reach.js';
+import { definitionsReachedAcrossProject, definitionsReachedFrom, moduleLevelCode } from '../model/reach.js';
 import { defineRule } from './types.js';
 
 /** `torchrun`'s entry points: they start another script, whose torch code the linter cannot see. */
@@ -32,11 +32,13 @@ export default defineRule({
       if (registration.kind === 'local_entrypoint' || !target) continue;
       const gpus = model.possibleValues(registration.args.keywords.get('gpu'));
       if (gpus.length === 0 || gpus.some((gpu) => gpu.kind === 'none') || !usesTorch(model, target)) continue;
-      // A check in a helper of another project module (`from .gpu import require_cuda`) counts too.
-      const reached = definitionsReachedAcrossProject(model, [target]);
-      if (reached.some((entry) => [...entry.definition.descendants()].some((node) => checksOrUsesCuda(entry.model, node)))) continue;
+      const reached = definitionsReachedFrom(model, [target]).flatMap((definition) => [...definition.descendants()]);
+      if (reached.some((node) => checksOrUsesCuda(model, node))) continue;
       // Module-level code runs on import in the container too; a `DEVICE = "cuda"` constant there is not a use.
       if ([...moduleLevelCode(model.root)].some((node) => node.type === 'call' && checksOrUsesCuda(model, node))) continue;
+      // A check in a helper of another project module (`from .gpu import require_cuda`) counts too.
+      const elsewhere = definitionsReachedAcrossProject(model, [target]).filter((entry) => entry.model !== model);
+      if (elsewhere.some((entry) => [...entry.definition.descendants()].some((node) => checksOrUsesCuda(entry.model, node)))) continue;
       report(registration.args.keywordNodes.get('gpu')!, 'noCudaCheck', { name: target.field('name')!.text });
     }
   },
