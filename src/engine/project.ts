@@ -52,6 +52,8 @@ export class ProjectIndex implements ImportResolver {
   /** Per file: the Apps it defines by name and the project files it imports (plain data, kept after release). */
   private readonly appDefinitions = new Map<string, { apps: AppDefinitionFact[]; importedFiles: string[] } | null>();
   private readonly appSitesByName = new Map<string, AppDefinitionSite[]>();
+  /** Files of the run whose text may define an App, found once per run. */
+  private appDefiningFiles: string[] | null = null;
   private readonly importWords = new Map<string, Set<string>>();
 
   constructor(
@@ -99,18 +101,24 @@ export class ProjectIndex implements ImportResolver {
 
   /** Files of the run that define an App called `appName`, each with its imports, importers and uses of `include`. */
   private collectAppDefinitions(appName: string, fromPath: string): AppDefinitionSite[] {
-    const sites: AppDefinitionSite[] = [];
-    for (const filePath of this.runPaths) {
+    this.appDefiningFiles ??= this.runPaths.filter((filePath) => {
       const text = this.textOf(filePath);
-      if (!text || !text.includes(appName) || !text.includes('modal') || !/\b(App|Stub)\s*\(/.test(text)) continue;
+      return text !== undefined && text.includes('modal') && /\b(App|Stub)\s*\(/.test(text);
+    });
+    const sites: AppDefinitionSite[] = [];
+    for (const filePath of this.appDefiningFiles) {
+      if (!this.textOf(filePath)!.includes(appName)) continue;
       const facts = this.appDefinitionsOf(filePath);
       for (const app of facts?.apps ?? []) {
         if (app.name !== appName) continue;
-        const importers = this.importersOf(filePath, fromPath);
-        sites.push({
-          file: filePath, registers: app.registers, includes: app.includes, importedFiles: facts!.importedFiles, importers,
-          includedByImporter: importers.some((importer) => /\.include\s*\(/.test(this.textOf(importer) ?? '')),
-        });
+        sites.push({ file: filePath, registers: app.registers, includes: app.includes, importedFiles: facts!.importedFiles, importers: [], includedByImporter: false });
+      }
+    }
+    // Who imports a defining module matters only when another module defines the name too.
+    if (new Set(sites.map((site) => site.file)).size > 1) {
+      for (const site of sites) {
+        site.importers = this.importersOf(site.file, fromPath);
+        site.includedByImporter = site.importers.some((importer) => /\.include\s*\(/.test(this.textOf(importer) ?? ''));
       }
     }
     return sites;
@@ -495,6 +503,7 @@ export class ProjectIndex implements ImportResolver {
     this.revisited.clear();
     this.appRegistrations.clear();
     this.appSitesByName.clear();
+    this.appDefiningFiles = null;
     for (const filePath of [...changedSet, ...dependents]) {
       this.importWords.delete(filePath);
       this.queryModels.delete(filePath);
@@ -523,6 +532,7 @@ export class ProjectIndex implements ImportResolver {
     this.appFacts.clear();
     this.appDefinitions.clear();
     this.appSitesByName.clear();
+    this.appDefiningFiles = null;
   }
 
   /** True when the module defines an App at module level (so files importing it are Modal files). */
