@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportBinding } from '../model/imports.js';
 import { ModalModel, type ImportResolver, type ModuleExport, type ModuleSummary } from '../model/model.js';
-import { appsDefinedIn, gpuOptionTargets, importsOfApp, mergeCallables, registrationsThrough, type AppRegistrations, type ProjectQueries } from '../model/project-facts.js';
+import {
+  appDefinitionFacts, appsDefinedIn, gpuOptionTargets, importedProjectFiles, importsOfApp, mergeCallables, registrationsThrough,
+  type AppDefinitionFact, type AppDefinitionSite, type AppRegistrations, type ProjectQueries,
+} from '../model/project-facts.js';
 import { importedFiles, moduleSummaryOf } from '../model/run-where.js';
 import type { SyntaxNode } from '../parser/syntax.js';
 
@@ -46,6 +49,11 @@ export class ProjectIndex implements ImportResolver {
   private readonly queryModels = new Map<string, ModalModel | null>();
   private readonly appRegistrations = new Map<string, AppRegistrations | null>();
   private readonly appFacts = new Map<string, ReturnType<typeof appsDefinedIn>>();
+  /** Per file: the Apps it defines by name and the project files it imports (plain data, kept after release). */
+  private readonly appDefinitions = new Map<string, { apps: AppDefinitionFact[]; importedFiles: string[] } | null>();
+  private readonly appSitesByName = new Map<string, AppDefinitionSite[]>();
+  /** Files of the run whose text may define an App, found once per run. */
+  private appDefiningFiles: string[] | null = null;
   private readonly importWords = new Map<string, Set<string>>();
 
   constructor(
@@ -76,7 +84,45 @@ export class ProjectIndex implements ImportResolver {
         return targets.some((target) => target === '*' || names.includes(target));
       });
     },
+    appDefinitionsNamed: (fromPath, appName) => {
+      this.runDependent.add(fromPath);
+      if (!this.appSitesByName.has(appName)) this.appSitesByName.set(appName, this.collectAppDefinitions(appName, fromPath));
+      return this.appSitesByName.get(appName)!;
+    },
   };
+
+  private appDefinitionsOf(filePath: string): { apps: AppDefinitionFact[]; importedFiles: string[] } | null {
+    if (!this.appDefinitions.has(filePath)) {
+      const model = this.queryModel(filePath);
+      this.appDefinitions.set(filePath, model ? { apps: appDefinitionFacts(model), importedFiles: importedProjectFiles(model) } : null);
+    }
+    return this.appDefinitions.get(filePath)!;
+  }
+
+  /** Files of the run that define an App called `appName`, each with its imports, importers and uses of `include`. */
+  private collectAppDefinitions(appName: string, fromPath: string): AppDefinitionSite[] {
+    this.appDefiningFiles ??= this.runPaths.filter((filePath) => {
+      const text = this.textOf(filePath);
+      return text !== undefined && text.includes('modal') && /\b(App|Stub)\s*\(/.test(text);
+    });
+    const sites: AppDefinitionSite[] = [];
+    for (const filePath of this.appDefiningFiles) {
+      if (!this.textOf(filePath)!.includes(appName)) continue;
+      const facts = this.appDefinitionsOf(filePath);
+      for (const app of facts?.apps ?? []) {
+        if (app.name !== appName) continue;
+        sites.push({ file: filePath, registers: app.registers, includes: app.includes, importedFiles: facts!.importedFiles, importers: [], includedByImporter: false });
+      }
+    }
+    // Who imports a defining module matters only when another module defines the name too.
+    if (new Set(sites.map((site) => site.file)).size > 1) {
+      for (const site of sites) {
+        site.importers = this.importersOf(site.file, fromPath);
+        site.includedByImporter = site.importers.some((importer) => /\.include\s*\(/.test(this.textOf(importer) ?? ''));
+      }
+    }
+    return sites;
+  }
 
   /** A file's text: the run's copy, else read from disk once per index. */
   private textOf(filePath: string): string | undefined {
@@ -230,6 +276,9 @@ export class ProjectIndex implements ImportResolver {
     if (!this.summaries.has(filePath)) this.summaries.set(filePath, model ? moduleSummaryOf(model) : null);
     // Apps it defines, for `from_name` questions asked later: answered without parsing the file again.
     if (model && !this.appFacts.has(filePath) && /\b(App|Stub)\s*\(/.test(model.source)) this.appFacts.set(filePath, appsDefinedIn(model));
+    if (model && !this.appDefinitions.has(filePath) && /\b(App|Stub)\s*\(/.test(model.source)) {
+      this.appDefinitions.set(filePath, { apps: appDefinitionFacts(model), importedFiles: importedProjectFiles(model) });
+    }
     this.models.delete(filePath);
     this.released.add(filePath);
   }
@@ -455,10 +504,13 @@ export class ProjectIndex implements ImportResolver {
     this.mentions = null;
     this.revisited.clear();
     this.appRegistrations.clear();
+    this.appSitesByName.clear();
+    this.appDefiningFiles = null;
     for (const filePath of [...changedSet, ...dependents]) {
       this.importWords.delete(filePath);
       this.queryModels.delete(filePath);
       this.appFacts.delete(filePath);
+      this.appDefinitions.delete(filePath);
     }
     return dependents;
   }
@@ -480,6 +532,9 @@ export class ProjectIndex implements ImportResolver {
     this.importWords.clear();
     this.queryModels.clear();
     this.appFacts.clear();
+    this.appDefinitions.clear();
+    this.appSitesByName.clear();
+    this.appDefiningFiles = null;
   }
 
   /** True when the module defines an App at module level (so files importing it are Modal files). */

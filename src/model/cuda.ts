@@ -16,6 +16,9 @@ export const CUDA_PROBES = new Set([
  */
 export function checksOrUsesCuda(model: ModalModel, node: SyntaxNode): boolean {
   if (node.type === 'assignment') return isCudaDevice(model, node.field('right'));
+  if (node.type === 'comparison_operator') return comparesDeviceToCuda(model, node);
+  // `assert x.is_cuda`, `if not x.is_cuda: raise ...`: the code tests where the tensor is.
+  if (node.type === 'attribute' && node.field('attribute')?.text === 'is_cuda') return inAssertOrCondition(node);
   if (node.type !== 'call') return false;
   const callee = node.field('function');
   const path = importedPath(model, callee);
@@ -25,10 +28,36 @@ export function checksOrUsesCuda(model: ModalModel, node: SyntaxNode): boolean {
   for (const argument of node.field('arguments')?.namedChildren ?? []) {
     if (argument.type === 'keyword_argument') {
       const name = argument.field('name')?.text ?? '';
-      if ((name === 'device' || name === 'device_map') && isCudaDevice(model, argument.field('value'))) return true;
-    } else if ((method === 'to' || path === 'torch.set_default_device') && isCudaDevice(model, argument)) return true;
+      if ((name === 'device' || name === 'device_map') && isCudaDeviceOrIndex(model, argument.field('value'))) return true;
+    } else if ((method === 'to' || path === 'torch.set_default_device' || path === 'torch.device') && isCudaDeviceOrIndex(model, argument)) return true;
   }
   return false;
+}
+
+/**
+ * A CUDA device, or a device index: `device=0` (a transformers `pipeline`), `torch.device(0)` and
+ * `.to(0)` name CUDA device 0 and fail without one, as `"cuda:0"` does.
+ */
+function isCudaDeviceOrIndex(model: ModalModel, node: SyntaxNode | null): boolean {
+  if (isCudaDevice(model, node)) return true;
+  if (node?.type === 'call' && importedPath(model, node.field('function')) === 'torch.device') return isCudaDeviceOrIndex(model, node.field('arguments')?.namedChildren[0] ?? null);
+  const value = model.resolve(node);
+  return value.kind === 'num' && Number.isInteger(value.value) && value.value >= 0;
+}
+
+function inAssertOrCondition(node: SyntaxNode): boolean {
+  for (let current: SyntaxNode | null = node; current; current = current.parent) {
+    if (current.type === 'assert_statement' || current.fieldName === 'condition') return true;
+    if (current.type === 'block' || current.type.endsWith('_statement')) return false;
+  }
+  return false;
+}
+
+/** `t.device.type == "cuda"`, `str(t.device) != "cuda:0"`: the code looks at the device it got. */
+function comparesDeviceToCuda(model: ModalModel, comparison: SyntaxNode): boolean {
+  const operands = comparison.namedChildren;
+  const namesDevice = operands.some((operand) => /\bdevice\b/.test(operand.text) || /\.is_cuda\b/.test(operand.text));
+  return namesDevice && operands.some((operand) => isCudaDevice(model, operand));
 }
 
 function isCudaDevice(model: ModalModel, node: SyntaxNode | null, depth = 0): boolean {

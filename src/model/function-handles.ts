@@ -31,6 +31,22 @@ function outermostRegistration(model: ModalModel, statement: SyntaxNode, kinds: 
   return registration && registration.call && kinds.includes(registration.kind) ? registration : null;
 }
 
+/**
+ * A function registered with a bare `@stub.function` (no parentheses), the form of 2022-2023 apps:
+ * Modal 1.x raises at that decorator, but the name was a Modal Function when the code was written.
+ */
+export function isBareRegisteredFunction(model: ModalModel, node: SyntaxNode | null): boolean {
+  const expr = node ? unwrap(node) : null;
+  if (expr?.type !== 'identifier') return false;
+  return everyBinding(model, expr, (binding) => {
+    if (binding.kind !== 'def') return null;
+    const decorated = binding.statement.type === 'decorated_definition' ? binding.statement : binding.statement.parent;
+    const top = decorated?.type === 'decorated_definition' ? decorated.children.find((child) => child.type === 'decorator') : undefined;
+    const registration = top ? model.registrations.find((r) => r.decorator === top) : undefined;
+    return registration?.kind === 'function' && !registration.call ? true : null;
+  }) === true;
+}
+
 /** `app.function(...)(fn)` / `app.cls(...)(Model)`: the registration whose call is the callee of `call`. */
 function wrappingRegistration(model: ModalModel, call: SyntaxNode, kind: string): Registration | null {
   const callee = call.field('function');

@@ -84,7 +84,9 @@ export const REMOVED_REGISTRATION_KEYWORDS: Record<string, LegacyApi> = {
   concurrency_limit: { replacement: 'rename it to `max_containers`', version: '1.4.0', raises: true, renamedTo: 'max_containers' },
   container_idle_timeout: { replacement: 'rename it to `scaledown_window`', version: '1.4.0', raises: true, renamedTo: 'scaledown_window' },
   allow_concurrent_inputs: { replacement: 'use `@modal.concurrent(max_inputs=...)` below the App decorator', version: '1.4.0', raises: true },
-  secret: { replacement: 'pass a list to `secrets=[...]`', version: '0.64.44' },
+  // Commit f005a5063 (0.64.44) dropped it from `@app.cls` and `Image.run_function` (TypeError) and stopped passing
+  // it on from `@app.function`; commit 1e261ac97 (0.64.55) dropped that parameter too.
+  secret: { replacement: 'pass a list to `secrets=[...]`', version: '0.64.44', raises: true },
   mounts: { replacement: 'add local files to the Image with `image.add_local_dir`, `add_local_file` or `add_local_python_source`', version: '1.0.0' },
   shared_volumes: { replacement: 'use `volumes=` with a `modal.Volume`', version: '0.62.2' },
   interactive: { replacement: 'run with `modal run --interactive` instead', version: '0.65.33' },
@@ -98,6 +100,9 @@ export const REMOVED_REGISTRATION_KEYWORDS: Record<string, LegacyApi> = {
   _experimental_custom_scaling_factor: { replacement: 'remove it', version: '1.4.0' },
   _experimental_proxy_ip: { replacement: 'use `proxy=` with a `modal.Proxy`', version: '1.4.2' },
 };
+
+/** `secret=` on `@app.function`: silently ignored from 0.64.44, a TypeError since 0.64.55. */
+export const FUNCTION_SECRET_KEYWORD: LegacyApi = { replacement: 'pass a list to `secrets=[...]` (from Modal 0.64.44 to 0.64.54 the Secret was silently not attached)', version: '0.64.55', raises: true };
 
 /** Autoscaler keywords that `Function.with_options` / `Cls.with_options` also reject. */
 export const REMOVED_WITH_OPTIONS_KEYWORDS: Record<string, LegacyApi> = {
@@ -129,7 +134,8 @@ export const DEPRECATED_NAMES: Record<string, LegacyApi> = {
   'modal.FunctionCall.from_id.aio': { replacement: 'call `modal.FunctionCall.from_id(...)` without `.aio` (it does no I/O)', version: '1.3.0' },
   'modal.SandboxSnapshot.from_id.aio': { replacement: 'call `modal.SandboxSnapshot.from_id(...)` without `.aio` (it does no I/O)', version: '1.3.0' },
   'modal.billing.workspace_billing_report': { replacement: 'use `workspace.billing.report()` on a `modal.Workspace`', version: '1.5.1' },
-  'modal.NetworkFileSystem': { replacement: 'move the data to a `modal.Volume` (the docs mark NetworkFileSystem as deprecated and due for removal)', version: '1.1.5' },
+  // Commit 05f853102 marked it in the docs during 1.1.5.dev; 1.1.5 was never released, 1.2.0 is the first release with it.
+  'modal.NetworkFileSystem': { replacement: 'move the data to a `modal.Volume` (the docs mark NetworkFileSystem as deprecated and due for removal)', version: '1.2.0' },
 };
 
 /** Deprecated methods of a proven `modal.Sandbox`. */

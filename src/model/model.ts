@@ -455,7 +455,8 @@ export class ModalModel {
     if (call.type !== 'call') return null;
     const name = this.qualifiedName(call.field('function'));
     if (name === 'modal.App') return 'App';
-    if (name === 'modal.Stub') return 'Stub';
+    // `AioStub`, the async Stub of modal-client before 0.49.2429 (commit 8f03f7963 made it raise).
+    if (name === 'modal.Stub' || name === 'modal.aio.AioStub' || name === 'modal.stub.AioStub') return 'Stub';
     if (name === 'modal.App.lookup') return 'lookup';
     return null;
   }

@@ -16,6 +16,31 @@ export interface ProjectQueries {
   registrationsOfApp(fromPath: string, appName: string): AppRegistrations | null;
   /** True when some file of the project may call `.with_options(gpu=...)` on the function or class called `name`. */
   gpuGivenByOptions(fromPath: string, names: readonly string[]): boolean;
+  /** The files of the run that define an App called `appName` at module level, with what each does with it. */
+  appDefinitionsNamed(fromPath: string, appName: string): AppDefinitionSite[];
+}
+
+/** What one module does with the Apps it defines: plain data, kept per file by the project index. */
+export interface AppDefinitionFact {
+  /** The App's name, resolved to a string. */
+  name: string;
+  variable: string;
+  /** Something is registered on it in this module (`@app.function`, `@app.cls`, `@app.server`). */
+  registers: boolean;
+  /** `app.include(...)`, or the App given to another App's `include`: its functions are deployed with another App. */
+  includes: boolean;
+}
+
+/** A module that defines an App by a given name, as `appDefinitionsNamed` reports it. */
+export interface AppDefinitionSite {
+  file: string;
+  registers: boolean;
+  includes: boolean;
+  /** Project files the module imports (anywhere in it), and files of the run that import it at module level. */
+  importedFiles: string[];
+  importers: string[];
+  /** Some file importing the module combines Apps with `.include(...)`. */
+  includedByImporter: boolean;
 }
 
 export interface AppRegistrations {
@@ -115,6 +140,38 @@ export function appsDefinedIn(model: ModalModel): Array<{ name: string | null; v
     if (!variable || !assignedOnce || app.call.parent?.parent?.parent?.type !== 'module') return { name, variable, names: [], callables: {}, complete: false };
     return { name, variable, ...registrationsThrough(model, variable) };
   });
+}
+
+/**
+ * The Apps a module defines once, at module level, under a name that resolves to a string (an App
+ * whose name is computed at run time is left out: it may differ per deployment).
+ */
+export function appDefinitionFacts(model: ModalModel): AppDefinitionFact[] {
+  const facts: AppDefinitionFact[] = [];
+  for (const app of appsDefinedIn(model)) {
+    if (app.name === null || app.variable === null) continue;
+    const variable = app.variable;
+    const registers = model.registrations.some((registration) => DEPLOYED_KINDS.has(registration.kind) && registration.appNode.text === variable);
+    const escaped = variable.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const includes = new RegExp(`\\b${escaped}\\s*\\.\\s*include\\s*\\(|\\.include\\s*\\(\\s*(other_app\\s*=\\s*)?${escaped}\\b`).test(model.source);
+    facts.push({ name: app.name, variable, registers, includes });
+  }
+  return facts;
+}
+
+/** The project files a module imports anywhere in it (`from .jobs import x` names `jobs.py`, `from . import jobs` too). */
+export function importedProjectFiles(model: ModalModel): string[] {
+  const files = new Set<string>();
+  for (const binding of model.imports) {
+    const module = model.moduleFileOf(binding);
+    if (module) files.add(module);
+    if (binding.importedName && binding.importedName !== '*') {
+      const submodule = model.moduleFileOf({ module: binding.module ? `${binding.module}.${binding.importedName}` : binding.importedName, level: binding.level });
+      if (submodule) files.add(submodule);
+    }
+  }
+  files.delete(model.path);
+  return [...files];
 }
 
 /**

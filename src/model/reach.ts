@@ -1,4 +1,5 @@
 import type { SyntaxNode } from '../parser/syntax.js';
+import { calledFunction } from './flow.js';
 import type { ModalModel } from './model.js';
 
 /**
@@ -25,6 +26,41 @@ export function definitionsReachedFrom(model: ModalModel, roots: SyntaxNode[], s
     }
   }
   return [...reached];
+}
+
+/** A function or class and the model of the module that defines it. */
+export interface ReachedDefinition {
+  model: ModalModel;
+  definition: SyntaxNode;
+}
+
+/**
+ * Like `definitionsReachedFrom`, and also into project modules: a call of a function imported
+ * from a project module (`from .gpu import require_cuda`, `helpers.check()`) adds that function
+ * and what it calls in turn, up to `maxDefinitions` definitions.
+ */
+export function definitionsReachedAcrossProject(model: ModalModel, roots: SyntaxNode[], maxDefinitions = 200): ReachedDefinition[] {
+  const reached: ReachedDefinition[] = [];
+  const seen = new Set<SyntaxNode>();
+  const queue: ReachedDefinition[] = [];
+  const add = (entry: ReachedDefinition): void => {
+    for (const definition of definitionsReachedFrom(entry.model, [entry.definition])) {
+      if (seen.has(definition) || reached.length >= maxDefinitions) continue;
+      seen.add(definition);
+      reached.push({ model: entry.model, definition });
+      queue.push({ model: entry.model, definition });
+    }
+  };
+  for (const root of roots) add({ model, definition: root });
+  while (queue.length > 0) {
+    const { model: current, definition } = queue.pop()!;
+    for (const node of definition.descendants()) {
+      if (node.type !== 'call') continue;
+      const called = calledFunction(current, node);
+      if (called && called.model !== current) add(called);
+    }
+  }
+  return reached;
 }
 
 /** Module-level code outside any `def` or `class`: it runs on import, in every container too. */

@@ -1,4 +1,6 @@
 import type { SyntaxNode } from '../parser/syntax.js';
+import { functionReturns, possibleOrigins } from './flow.js';
+import { importedPath } from './imported-names.js';
 import { callArguments, type ModalFunction, type ModalModel } from './model.js';
 
 /** Route paths of a web app, or `unknown` when routes may come from code the linter cannot see. */
@@ -190,4 +192,36 @@ export function isHealthPath(path: string): boolean {
   const segments = path.split('/').filter((segment) => segment !== '');
   const last = segments.at(-1)?.toLowerCase();
   return last === 'health' || last === 'healthz';
+}
+
+/** Constructors of ASGI and WSGI applications, by import path, with the interface each speaks. */
+const APP_CLASSES: Record<string, { framework: string; interface: 'asgi' | 'wsgi' }> = {
+  'fastapi.FastAPI': { framework: 'FastAPI', interface: 'asgi' },
+  'fastapi.applications.FastAPI': { framework: 'FastAPI', interface: 'asgi' },
+  'starlette.applications.Starlette': { framework: 'Starlette', interface: 'asgi' },
+  'quart.Quart': { framework: 'Quart', interface: 'asgi' },
+  'flask.Flask': { framework: 'Flask', interface: 'wsgi' },
+  'flask.app.Flask': { framework: 'Flask', interface: 'wsgi' },
+};
+
+/**
+ * The framework and interface of the ASGI / WSGI app a function builds and returns, when every value
+ * it may return (through local names and project functions it calls) is a call of one app
+ * constructor (`FastAPI()`, `Starlette()`, `Flask()`, `Quart()`); null when any return is something else.
+ */
+export function returnedWebApp(model: ModalModel, definition: SyntaxNode): { framework: string; interface: 'asgi' | 'wsgi' } | null {
+  const returns = functionReturns(model, definition);
+  let found: { framework: string; interface: 'asgi' | 'wsgi' } | null = null;
+  for (const { node } of returns) {
+    if (!node) return null;
+    const origins = possibleOrigins(model, node);
+    if (origins.length === 0) return null;
+    for (const origin of origins) {
+      const callee = origin.node?.type === 'call' ? origin.node.field('function') : null;
+      const app = callee ? APP_CLASSES[importedPath(origin.model, callee) ?? ''] : undefined;
+      if (!app || (found && found.interface !== app.interface)) return null;
+      found = found ?? app;
+    }
+  }
+  return found;
 }

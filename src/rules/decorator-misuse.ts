@@ -43,7 +43,7 @@ function decoratorsOf(model: ModalModel, decorated: SyntaxNode): Decorator[] {
 
 type MessageId = 'registersNothing' | 'missingParentheses' | 'stackedAbove' | 'functionOnClass' | 'classOnFunction' | 'modalOnClass' | 'functionOnMethod'
   | 'concurrentOnMethod' | 'snapWithoutSnapshot' | 'interfaceWithLifecycle' | 'webWithCallable' | 'outsideClass'
-  | 'positionalArgument' | 'positionalString' | 'webServerPort' | 'startupTimeout' | 'setTwice' | 'nestedWithoutSerialized';
+  | 'positionalArgument' | 'positionalString' | 'webServerPort' | 'startupTimeout' | 'setTwice' | 'nestedWithoutSerialized' | 'stackedRegistrations';
 interface Problem {
   id: MessageId;
   at?: SyntaxNode;
@@ -133,6 +133,10 @@ function problemOf(model: ModalModel, decorators: Decorator[], index: number, de
     return { id: 'missingParentheses', data: { target, suggestion: `@${decorator.callee.text}${NEEDS_CALL[name]}` } };
   }
   const below = decorators.slice(index + 1).find((d) => d.registration?.call && (d.name === 'function' || d.name === 'cls'));
+  // `@app.function()` over `@app.function()` (one App or two): the outer one receives the registered Function.
+  if (name === 'function' && registration?.call && below?.name === 'function') {
+    return { id: 'stackedRegistrations', data: { registration: `@${below.callee.text}(...)` } };
+  }
   if (!registration && below) return { id: 'stackedAbove', data: { registration: `@${below.callee.text}(...)`, kind: below.name, short: name, object: below.name === 'cls' ? 'class' : 'Function' } };
   const isClass = definition.type === 'class_definition';
   if (name === 'function' && isClass) return { id: 'functionOnClass' };
@@ -162,6 +166,31 @@ function problemOf(model: ModalModel, decorators: Decorator[], index: number, de
   }
   if ((name === 'method' || LIFECYCLE.has(name)) && !inClass) return { id: 'outsideClass' };
   return null;
+}
+
+/** `true` when a registration's `serialized=` is absent or resolves to False. */
+function notSerialized(model: ModalModel, registration: Registration): boolean {
+  const serialized = registration.args.keywords.get('serialized');
+  return !serialized || resolvesTo(model, serialized, false);
+}
+
+/**
+ * `app.cls(...)(Inner)` / `app.function(...)(inner)` applied to a class or function defined inside a
+ * function, and `@app.cls(...)` on such a class: its `__qualname__` holds `<locals>`, so `FunctionInfo`
+ * raises LocalFunctionError unless `serialized=True` (`function_utils.py:269-276`). The decorator form
+ * on a function is `nestedWithoutSerialized`.
+ */
+function* localDefinitionRegistrations(model: ModalModel): Generator<{ at: SyntaxNode; id: 'localClass' | 'localFunction'; data: Record<string, string> }> {
+  for (const registration of model.registrations) {
+    const { target, call } = registration;
+    if (!call || !target || registration.args.hasSplat || (registration.kind !== 'function' && registration.kind !== 'cls')) continue;
+    if (registration.decorator && registration.kind === 'function') continue;
+    const kindMatches = registration.kind === 'cls' ? target.type === 'class_definition' : target.type === 'function_definition';
+    if (!kindMatches || !notSerialized(model, registration)) continue;
+    if (![...target.ancestors()].some((ancestor) => ancestor.type === 'function_definition' || ancestor.type === 'lambda')) continue;
+    const id = target.type === 'class_definition' ? 'localClass' : 'localFunction';
+    yield { at: registration.decorator ?? call, id, data: { registration: call.field('function')!.text, name: target.field('name')!.text } };
+  }
 }
 
 type RegistrationMessage = 'scheduleNeedsArguments' | 'generatorRetries' | 'batchedGenerator' | 'batchedDefaults' | 'batchedTwice' | 'batchedWithOthers' | 'duplicateEntrypoint';
@@ -232,8 +261,8 @@ export default defineRule({
   summary: 'Modal decorator used in a way Modal rejects when the module is imported.',
   fixAvailability: 'sometimes',
   docs: {
-    what: 'Flags Modal decorators (`@app.function`, `@app.cls`, `@app.server`, `@app.local_entrypoint` and `@modal.method`, `enter`, `exit`, `batched`, `concurrent`, `fastapi_endpoint`, `asgi_app`, `wsgi_app`, `web_server`, under any alias) that Modal rejects at import: used without parentheses; a `modal.*` decorator stacked above `@app.function` / `@app.cls`; `@app.function` on a class or on a method; `@app.cls` / `@app.server` on a function; `@modal.method`, lifecycle, batched or web decorators on a class; `@modal.concurrent` on a method of an `@app.cls` class; `@modal.enter(snap=True)` in a class registered without `enable_memory_snapshot=True`; an interface decorator (`method`, `batched`, web) combined with a lifecycle one (`enter`, `exit`), or `method` / `batched` with a web decorator. Also flags `@modal.method`, `@modal.enter` and `@modal.exit` on a function outside any class, which Modal silently ignores, and a registration call used as a statement on its own (`app.function(timeout=60)`), which registers nothing. It also checks what Modal checks when it registers: a positional argument to a decorator that takes none (`@modal.asgi_app("api")`, `@modal.fastapi_endpoint("POST")`, `@modal.method(True)`), a `@modal.web_server` port outside 1-65535 or a `startup_timeout` of 0 or less, two stacked decorators that set the same option (two web decorators, two `batched`, two `method`, two `concurrent` with the same keyword), `@app.function` on a function nested in another function without `serialized=True`, `schedule=modal.Period/Cron(...)` on a function with required parameters, `retries=` on a generator, a `@modal.batched` function that is a generator or has a parameter with a default, a class with two `@modal.batched` methods or a batched method beside other Modal methods, and two local entrypoints with one name on one App. Only definitions whose decorators are all Modal\'s are checked for these, and `**options` splats keep a registration silent.',
-    why: 'These decorators check how they are used when the module is imported, so `modal run`, `modal deploy` and every container start fail before any code runs. The App methods take a hidden first parameter and raise "Did you forget parentheses?" when it is filled (`app.py` in `function`, `cls`, `server`, `local_entrypoint`; `_partial_function.py` for `method`, `enter`, ...). Decorators apply bottom-up, so a `modal.*` decorator above `@app.function` receives the registered Function and raises "Cannot stack `@modal.X` on top of `@app.function`". `@app.function` raises TypeError on a class and InvalidError on a method (its qualified name has a dot); `@app.cls` checks for `@modal.concurrent` methods and for `snap=True` without memory snapshots; `_PartialFunction.validate_flag_composition` rejects interface decorators combined with lifecycle ones, and callable with web ones. Outside a Modal class, `@modal.method` and lifecycle decorators are not rejected but do nothing. `app.function(...)`, `app.cls(...)`, `app.server(...)` and `app.local_entrypoint(...)` only return the decorator that registers what it is applied to (`app.py`: `return wrapped` in `function` and `local_entrypoint`, `return wrapper` in `cls` and `server`), so a bare call statement throws it away and the function it was meant for is never registered. The other checks, in modal-client 1.5.4: positional options (`_partial_function.py:366`, `:440`, `:497`, and the hidden first parameter of each decorator), `web_server` values (`_partial_function.py:559-562`), options set twice (`_PartialFunctionParams.update`, `_partial_function.py:80-85`), nested functions (`app.py:943-944`), schedules on functions that need arguments (`_functions.py:727-729`), generators with retries (`_functions.py:751-752`), batched generators and defaults (`_functions.py:831-838`, functions only), batched classes (`app.py:1182-1187`) and duplicate local entrypoints (`app.py:771-775`); all raise InvalidError when the module is imported.',
+    what: 'Flags Modal decorators (`@app.function`, `@app.cls`, `@app.server`, `@app.local_entrypoint` and `@modal.method`, `enter`, `exit`, `batched`, `concurrent`, `fastapi_endpoint`, `asgi_app`, `wsgi_app`, `web_server`, under any alias) that Modal rejects at import: used without parentheses; a `modal.*` decorator stacked above `@app.function` / `@app.cls`; `@app.function` on a class or on a method; `@app.cls` / `@app.server` on a function; `@modal.method`, lifecycle, batched or web decorators on a class; `@modal.concurrent` on a method of an `@app.cls` class; `@modal.enter(snap=True)` in a class registered without `enable_memory_snapshot=True`; an interface decorator (`method`, `batched`, web) combined with a lifecycle one (`enter`, `exit`), or `method` / `batched` with a web decorator. Also flags `@modal.method`, `@modal.enter` and `@modal.exit` on a function outside any class, which Modal silently ignores, and a registration call used as a statement on its own (`app.function(timeout=60)`), which registers nothing. It also checks what Modal checks when it registers: a positional argument to a decorator that takes none (`@modal.asgi_app("api")`, `@modal.fastapi_endpoint("POST")`, `@modal.method(True)`), a `@modal.web_server` port outside 1-65535 or a `startup_timeout` of 0 or less, two registrations stacked on one function (`@app.function()` over `@app.function()`, of one App or two), a class or function defined inside a function and registered without `serialized=True` (`app.cls(...)(Inner)`, `app.function(...)(inner)`, `@app.cls(...)` on a nested class), two stacked decorators that set the same option (two web decorators, two `batched`, two `method`, two `concurrent` with the same keyword), `@app.function` on a function nested in another function without `serialized=True`, `schedule=modal.Period/Cron(...)` on a function with required parameters, `retries=` on a generator, a `@modal.batched` function that is a generator or has a parameter with a default, a class with two `@modal.batched` methods or a batched method beside other Modal methods, and two local entrypoints with one name on one App. Only definitions whose decorators are all Modal\'s are checked for these, and `**options` splats keep a registration silent.',
+    why: 'These decorators check how they are used when the module is imported, so `modal run`, `modal deploy` and every container start fail before any code runs. The App methods take a hidden first parameter and raise "Did you forget parentheses?" when it is filled (`app.py` in `function`, `cls`, `server`, `local_entrypoint`; `_partial_function.py` for `method`, `enter`, ...). Decorators apply bottom-up, so a `modal.*` decorator above `@app.function` receives the registered Function and raises "Cannot stack `@modal.X` on top of `@app.function`". `@app.function` raises TypeError on a class and InvalidError on a method (its qualified name has a dot); `@app.cls` checks for `@modal.concurrent` methods and for `snap=True` without memory snapshots; `_PartialFunction.validate_flag_composition` rejects interface decorators combined with lifecycle ones, and callable with web ones. Outside a Modal class, `@modal.method` and lifecycle decorators are not rejected but do nothing. `app.function(...)`, `app.cls(...)`, `app.server(...)` and `app.local_entrypoint(...)` only return the decorator that registers what it is applied to (`app.py`: `return wrapped` in `function` and `local_entrypoint`, `return wrapper` in `cls` and `server`), so a bare call statement throws it away and the function it was meant for is never registered. The other checks, in modal-client 1.5.4: positional options (`_partial_function.py:366`, `:440`, `:497`, and the hidden first parameter of each decorator), `web_server` values (`_partial_function.py:559-562`), options set twice (`_PartialFunctionParams.update`, `_partial_function.py:80-85`), nested functions (`app.py:943-944`; classes, and functions registered through a call, `function_utils.py:269-276`), stacked registrations (the outer `app.function` wrapper, `app.py:898-960`, gets a Function, neither a plain function nor a `_PartialFunction`), schedules on functions that need arguments (`_functions.py:727-729`), generators with retries (`_functions.py:751-752`), batched generators and defaults (`_functions.py:831-838`, functions only), batched classes (`app.py:1182-1187`) and duplicate local entrypoints (`app.py:771-775`); all raise InvalidError when the module is imported.',
     example: '@modal.concurrent(max_inputs=10)\n@app.function\ndef handle(x): ...\n\n@app.cls(gpu="L4")\nclass Model:\n    @modal.enter(snap=True)\n    def load(self): ...',
     useInstead: '@app.function()\n@modal.concurrent(max_inputs=10)\ndef handle(x): ...\n\n@app.cls(gpu="L4", enable_memory_snapshot=True)\nclass Model:\n    @modal.enter(snap=True)\n    def load(self): ...',
     fixSafety: 'Safe: for a decorator that takes no required options, `()` is appended (`@app.function` becomes `@app.function()`). The module failed at import before, and now registers the function with default options. `@modal.concurrent`, `@modal.batched` and `@modal.web_server` need values only you can choose, so they get no fix.',
@@ -256,6 +285,9 @@ export default defineRule({
     webServerPort: 'The port of `@{decorator}(...)` must be an int from 1 to 65535: Modal raises InvalidError at import ("First argument of `@web_server` must be a local port").',
     startupTimeout: '`startup_timeout=` of `@{decorator}(...)` must be greater than 0: Modal raises InvalidError at import.',
     setTwice: '`@{decorator}` and `{other}` on one function both set `{parameter}`: Modal raises InvalidError at import ("Cannot set `{parameter}` twice"); keep one of them.',
+    stackedRegistrations: '`@{decorator}(...)` sits above another registration, `{registration}`: decorators apply bottom-up, so it receives the Modal Function that one returned, which it cannot register, and Modal raises at import. Keep one registration.',
+    localClass: '`{registration}(...)` registers class `{name}`, defined inside a function, without `serialized=True`: Modal raises LocalFunctionError ("can only import functions defined in global scope") when this runs; define it at module level or pass `serialized=True`.',
+    localFunction: '`{registration}(...)` registers function `{name}`, defined inside a function, without `serialized=True`: Modal raises InvalidError ("must apply to functions in global scope, unless `serialized=True` is set") when this runs; define it at module level or pass `serialized=True`.',
     nestedWithoutSerialized: '`@{decorator}` registers a function defined inside another function: Modal raises InvalidError at import ("must apply to functions in global scope, unless `serialized=True` is set"); move it to module level or pass `serialized=True`.',
     scheduleNeedsArguments: '`{function}` has a `schedule=` but requires arguments ({parameters}): a schedule calls it with none, so Modal raises InvalidError at import; give them defaults or drop them.',
     generatorRetries: '`retries=` on generator function `{function}`: Modal raises InvalidError ("Generator Functions do not support retries") at import, even for `retries=0`; remove it.',
@@ -281,6 +313,7 @@ export default defineRule({
       });
     }
     for (const problem of registrationProblems(model)) report(problem.at, problem.id, problem.data);
+    for (const problem of localDefinitionRegistrations(model)) report(problem.at, problem.id, problem.data);
     // `app.function(timeout=60)` as a statement: the decorator it returns is dropped.
     for (const registration of model.registrations) {
       const call = registration.call;

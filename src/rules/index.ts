@@ -35,6 +35,7 @@ import localModuleNotInImage from './local-module-not-in-image.js';
 import cudaWithoutGpu from './cuda-without-gpu.js';
 import unknownRemoteReference from './unknown-remote-reference.js';
 import invalidRemoteCall from './invalid-remote-call.js';
+import duplicateAppName from './duplicate-app-name.js';
 import snakeCaseFileName from './snake-case-file-name.js';
 
 /** Every rule that reads the Modal model, in the order of the rule table. */
@@ -74,6 +75,7 @@ export const RULES: readonly Rule[] = [
   cudaWithoutGpu,
   unknownRemoteReference,
   invalidRemoteCall,
+  duplicateAppName,
   snakeCaseFileName,
   syntaxError,
 ] as Rule[];

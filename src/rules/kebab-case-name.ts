@@ -35,8 +35,9 @@ export default defineRule({
 function toKebabCase(name: string): string {
   // Word boundaries: `ImageResizer` -> image-resizer, `HTTPServer` -> http-server, `LoRA` stays one word.
   const kebab = name
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2')
-    .replace(/([a-z0-9])([A-Z][a-z])/g, '$1-$2')
+    // Lookaheads, so adjacent boundaries all count: `RcloneToVolume` -> rclone-to-volume.
+    .replace(/([A-Z])(?=[A-Z][a-z])/g, '$1-')
+    .replace(/([a-z0-9])(?=[A-Z][a-z0-9])/g, '$1-')
     .replace(/[^A-Za-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .toLowerCase();

@@ -3,12 +3,13 @@ import type { ImportBinding } from '../model/imports.js';
 import { inCompatibilityFallback, insideImport, modalFromImports, modalNameUses } from '../model/modal-names.js';
 import { callArguments, WEB_DECORATORS, type ModalModel } from '../model/model.js';
 import {
-  DUNDER_LIFECYCLE_METHODS, FUNCTION_CALL, REMOVED_APP_METHODS, REMOVED_IMAGE_METHODS, REMOVED_LOOKUP_KEYWORDS, REMOVED_NAMES,
+  DUNDER_LIFECYCLE_METHODS, FUNCTION_CALL, FUNCTION_SECRET_KEYWORD, REMOVED_APP_METHODS, REMOVED_IMAGE_METHODS, REMOVED_LOOKUP_KEYWORDS, REMOVED_NAMES,
   REMOVED_REGISTRATION_KEYWORDS, REMOVED_WITH_OPTIONS_KEYWORDS, type LegacyApi,
 } from '../model/legacy-api.js';
 import { gpuStringOfLegacyObject } from '../model/legacy-gpu.js';
 import { modalObjectKind } from '../model/modal-objects.js';
-import { functionHandleKind, isGeneratorFunction } from '../model/function-handles.js';
+import { acceptedKeywords, MODAL_API } from '../model/api/inventory.js';
+import { functionHandleKind, isBareRegisteredFunction, isGeneratorFunction } from '../model/function-handles.js';
 import { replaceNode } from '../fix/edits.js';
 import {
   appWebDecoratorFix, clsMixinFix, concurrentDecoratorFix, copyLocalFix, functionCallFix, gpuObjectFix, lookupFix, persistedFix,
@@ -16,7 +17,7 @@ import {
 } from '../fix/legacy-fixes.js';
 import { defineRule, type Fix, type RuleContext } from './types.js';
 
-type Context = RuleContext<'removed' | 'raises' | 'lifecycle'>;
+type Context = RuleContext<'removed' | 'raises' | 'lifecycle' | 'lifecycleEnter'>;
 
 /** Keywords `@modal.web_endpoint` shared with `@modal.fastapi_endpoint`; any other blocks the rename. */
 const FASTAPI_ENDPOINT_KEYWORDS = new Set(['method', 'label', 'custom_domains', 'docs', 'requires_proxy_auth']);
@@ -51,7 +52,7 @@ export default defineRule({
   tags: ['migration', 'deprecation', 'modal-1.0'],
   summary: 'Name or keyword argument that Modal removed or turned into an error.',
   docs: {
-    what: 'Flags Modal APIs that no longer exist or always raise in Modal 1.x: `modal.Stub`, `modal.Mount` and `mounts=`, `modal.gpu.*` objects, `@modal.build`, `@modal.web_endpoint`, `keep_warm=` / `concurrency_limit=` / `container_idle_timeout=` / `allow_concurrent_inputs=` / `secret=` and other removed keywords of `@app.function`, `@app.cls` and `@app.server`, `X.lookup(...)` (except `App.lookup`), `copy_local_file` / `copy_local_dir` / `conda_*` / `extend` / `from_dockerhub` on images, `context_mount=`, dunder lifecycle methods (`__enter__`, `__exit__`, `__build__`) on Modal classes, and the removed methods of Functions, Apps and other Modal objects, among them the pre-1.0 APIs that 2023-2024 code still uses: `f.call(...)` on a Modal Function, `modal.container_app`, the old `Stub` decorators and methods (`@stub.webhook`, `@stub.asgi`, `@stub.wsgi`, `@stub.web_endpoint`, `@stub.asgi_app`, `@stub.wsgi_app`, `stub.serve()`, `stub.interactive_shell()`), `Volume` / `Dict` / `Queue` / `NetworkFileSystem.persisted(...)`, `modal.ClsMixin` and `modal.create_package_mounts`. Each use is reported once. Keywords count only on Modal calls, and attribute uses only on receivers proven to be Modal objects (a registered function, `modal.Function.from_name(...)`, an App); `secret=` on `CloudBucketMount` and `Image.from_registry` is valid and not flagged.',
+    what: 'Flags Modal APIs that no longer exist or always raise in Modal 1.x: `modal.Stub`, `modal.Mount` and `mounts=`, `modal.gpu.*` objects, `@modal.build`, `@modal.web_endpoint`, `keep_warm=` / `concurrency_limit=` / `container_idle_timeout=` / `allow_concurrent_inputs=` / `secret=` and other removed keywords of `@app.function`, `@app.cls` and `@app.server`, `X.lookup(...)` (except `App.lookup`), `copy_local_file` / `copy_local_dir` / `conda_*` / `extend` / `from_dockerhub` on images, `context_mount=`, dunder lifecycle methods (`__enter__`, `__exit__`, `__build__`) on Modal classes, and the removed methods of Functions, Apps and other Modal objects, among them the pre-1.0 APIs that 2023-2024 code still uses: `f.call(...)` on a Modal Function (also one registered with a bare `@stub.function` or on a `modal.aio.AioStub`), `modal.container_app`, the old `Stub` decorators and methods (`@stub.webhook`, `@stub.asgi`, `@stub.wsgi`, `@stub.web_endpoint`, `@stub.asgi_app`, `@stub.wsgi_app`, `stub.serve()`, `stub.interactive_shell()`), `Volume` / `Dict` / `Queue` / `NetworkFileSystem.persisted(...)`, `modal.ClsMixin` and `modal.create_package_mounts`. Each use is reported once. Keywords count only on Modal calls, and attribute uses only on receivers proven to be Modal objects (a registered function, `modal.Function.from_name(...)`, an App); `secret=` on `CloudBucketMount` and `Image.from_registry` is valid and not flagged.',
     why: 'Modal 1.0 to 1.4 enforced the deprecations of the 0.x series: these names now raise AttributeError, TypeError or DeprecationError when the module is imported or the App is deployed, and dunder lifecycle methods are silently never called, so setup code does not run. Each message names the replacement and the version that removed the old API (modal-client changelog; `_utils/deprecation.py` for the autoscaler keywords, `_partial_function.py` for `web_endpoint`; for the pre-1.0 names, the modal-client commits that deleted them: 3138cb8a3 and e88c25bbe for the `Stub` web decorators, 0c48dbf9a for `Function.call`, `ClsMixin` and `create_package_mounts`, c9ee68067 for `modal.container_app`, fd00e7eb7 for `persisted`).',
     example: 'stub = modal.Stub("api")\n\n@stub.function(gpu=modal.gpu.A100(size="80GB"), keep_warm=1, secret=modal.Secret.from_name("hf"))\n@modal.web_endpoint(method="POST")\ndef predict(item: dict): ...',
     useInstead: 'app = modal.App("api")\n\n@app.function(gpu="A100-80GB", min_containers=1, secrets=[modal.Secret.from_name("hf")])\n@modal.fastapi_endpoint(method="POST")\ndef predict(item: dict): ...',
@@ -63,6 +64,7 @@ export default defineRule({
     removed: '`{name}` was removed in Modal {version}: {replacement}.',
     raises: '`{name}` raises an error since Modal {version}: {replacement}.',
     lifecycle: '`{name}` is no longer called on a Modal class (ignored since Modal {version}): {replacement}.',
+    lifecycleEnter: '`{name}` is no longer called when a Modal container starts (ignored since Modal {version}; only local calls through `.local()` still run it): {replacement}.',
   },
   check(ctx) {
     if (!ctx.model.isModalFile) return;
@@ -74,7 +76,9 @@ export default defineRule({
     for (const modalClass of ctx.model.classes) {
       for (const method of modalClass.methods) {
         const hook = DUNDER_LIFECYCLE_METHODS[method.name];
-        if (hook && method.decorators.length === 0) ctx.report(method.definition.field('name')!, 'lifecycle', { name: method.name, version: '0.68.40', replacement: hook });
+        // `Obj.local()` still calls `__enter__` / `__aenter__` (`cls.py` `_enter`, `_aenter`); containers do not.
+        const messageId = method.name === '__enter__' || method.name === '__aenter__' ? 'lifecycleEnter' : 'lifecycle';
+        if (hook && method.decorators.length === 0) ctx.report(method.definition.field('name')!, messageId, { name: method.name, version: '0.68.40', replacement: hook });
       }
     }
   },
@@ -92,6 +96,7 @@ function removedName(qualified: string): LegacyApi | undefined {
 function checkNames(ctx: Context): boolean {
   const { model } = ctx;
   let gpuStillUsed = false;
+  const importFixes = raisingImportFixes(model);
   for (const { node, qualified, match: api } of modalNameUses(model, removedName)) {
     const call = node.parent?.type === 'call' && node.fieldName === 'function' ? node.parent : null;
     let [target, message, fix]: [SyntaxNode, LegacyApi, Fix | undefined] = [node, api, undefined];
@@ -100,8 +105,22 @@ function checkNames(ctx: Context): boolean {
       const gpu = call ? gpuStringOfLegacyObject(model, call) : null;
       if (call) [target, fix] = [call, gpuObjectFix(model, call)];
       if (gpu) message = { ...api, replacement: `pass the string \`gpu="${gpu}"\`` };
+    } else if (qualified === 'modal.Stub' && call && appRejectedKeywords(call).length > 0) {
+      // `Stub("x", secret=s)`: `App` takes no such keyword, so the rename alone fails with TypeError.
+      const rejected = appRejectedKeywords(call);
+      message = { ...api, replacement: rejected.includes('secret')
+        ? 'use `modal.App`, which takes no `secret=`: pass a list, `secrets=[...]`'
+        : `use \`modal.App\`, which takes no ${rejected.map((k) => `\`${k}=\``).join(', ')} (Apps no longer hold objects by tag: keep each object in a module-level variable)` };
+    } else if (qualified === 'modal.Function.lookup' && call && dottedFunctionName(model, call)) {
+      // `Function.lookup(app, "Cls.method")`: `from_name` rejects the dotted name, so the class is what to look up.
+      const [className, method] = dottedFunctionName(model, call)!.split('.', 2) as [string, string];
+      message = { ...api, replacement: `look the class up with \`modal.Cls.from_name(app, "${className}")\` and call \`${method}\` on an instance (\`Function.from_name\` rejects a dotted name since Modal 1.4.0)` };
     } else if (node.type === 'attribute') {
       fix = attributeFix(node, qualified, call);
+    } else {
+      // `web_endpoint` bound by `from modal import web_endpoint`: every use carries the same rename of import and uses.
+      const bindings = model.bindingsFor(node);
+      fix = bindings.length === 1 ? importFixes.get(bindings[0]!.statement)?.get(node.text) : undefined;
     }
     flag(ctx, target, qualified, message, fix);
   }
@@ -124,6 +143,13 @@ function attributeFix(attribute: SyntaxNode, qualified: string, call: SyntaxNode
   return lookup ? lookupFix(lookup[1]!, attribute) : undefined;
 }
 
+/** Keywords of a `Stub(...)` call that `modal.App` does not take (`mounts=` is reported on its own). */
+function appRejectedKeywords(call: SyntaxNode): string[] {
+  const accepted = acceptedKeywords(MODAL_API.classes['modal.app.App']?.constructor?.params ?? []);
+  if (!accepted) return [];
+  return [...callArguments(call).keywords.keys()].filter((keyword) => keyword !== 'mounts' && !accepted.has(keyword));
+}
+
 function fastapiCompatible(call: SyntaxNode): boolean {
   const args = callArguments(call);
   return !args.hasSplat && args.positional.length === 0 && [...args.keywords.keys()].every((keyword) => FASTAPI_ENDPOINT_KEYWORDS.has(keyword));
@@ -141,10 +167,24 @@ function checkImports(ctx: Context, gpuStillUsed: boolean): void {
   }
   for (const { binding, qualified, nameNode } of modalFromImports(model)) {
     const api = removedName(qualified);
-    if (!api || reportedStatements.has(binding.statement)) continue;
+    // A name that still exists and raises when called (`web_endpoint`) imports fine: its uses are reported.
+    if (!api || api.raises || reportedStatements.has(binding.statement)) continue;
     const fix = qualified === 'modal.gpu' ? unusedImportFix(binding.statement, nameNode, gpuStillUsed) : importRenameFix(model, binding, nameNode, qualified);
     flag(ctx, nameNode, qualified, api, fix);
   }
+}
+
+/** Rename fixes of `from modal import X` for names that still exist but raise, by import statement and local name. */
+function raisingImportFixes(model: ModalModel): Map<SyntaxNode, Map<string, Fix>> {
+  const fixes = new Map<SyntaxNode, Map<string, Fix>>();
+  for (const { binding, qualified, nameNode } of modalFromImports(model)) {
+    if (!removedName(qualified)?.raises) continue;
+    const fix = importRenameFix(model, binding, nameNode, qualified);
+    if (!fix) continue;
+    if (!fixes.has(binding.statement)) fixes.set(binding.statement, new Map());
+    fixes.get(binding.statement)!.set(binding.localName, fix);
+  }
+  return fixes;
 }
 
 function importRenameFix(model: ModalModel, binding: ImportBinding, nameNode: SyntaxNode, qualified: string): Fix | undefined {
@@ -158,6 +198,7 @@ function importRenameFix(model: ModalModel, binding: ImportBinding, nameNode: Sy
     if (bindings.length !== 1 || bindings[0]!.statement !== binding.statement) return undefined;
     const call = node.parent?.type === 'call' && node.fieldName === 'function' ? node.parent : null;
     if (qualified === 'modal.web_endpoint' && !(call && fastapiCompatible(call))) return undefined;
+    if (qualified === 'modal.Stub' && call && appRejectedKeywords(call).length > 0) return undefined;
     uses.push(node);
   }
   return renameImportedNameFix(model, nameNode, uses, newName);
@@ -169,7 +210,7 @@ function checkKeywords(ctx: Context): void {
   for (const registration of model.registrations) {
     if (registration.kind === 'local_entrypoint') continue;
     for (const [keyword, argument] of registration.args.keywordNodes) {
-      const api = REMOVED_REGISTRATION_KEYWORDS[keyword];
+      const api = keyword === 'secret' && registration.kind === 'function' ? FUNCTION_SECRET_KEYWORD : REMOVED_REGISTRATION_KEYWORDS[keyword];
       if (!api) continue;
       let fix: Fix | undefined;
       if (api.renamedTo) fix = renameKeywordFix(argument, api.renamedTo);
@@ -250,7 +291,7 @@ function checkRemovedAttributes(ctx: Context): void {
     const receiver = attribute.field('object')!;
     if (isAssignmentTarget(attribute)) continue;
     if (name.text === 'call') {
-      if (functionHandleKind(model, receiver)) flag(ctx, name, 'Function.call', FUNCTION_CALL, functionCallFix(attribute, isGeneratorFunction(model, receiver)));
+      if (functionHandleKind(model, receiver) || isBareRegisteredFunction(model, receiver)) flag(ctx, name, 'Function.call', FUNCTION_CALL, functionCallFix(attribute, isGeneratorFunction(model, receiver)));
       continue;
     }
     const appMethod = Object.hasOwn(REMOVED_APP_METHODS, name.text) ? REMOVED_APP_METHODS[name.text]! : undefined;
@@ -263,6 +304,13 @@ function isAssignmentTarget(node: SyntaxNode): boolean {
   return (node.parent?.type === 'assignment' || node.parent?.type === 'augmented_assignment') && node.fieldName === 'left';
 }
 
+/** The resolved function name of a `Function.from_name` / `Function.lookup` call when it is dotted (`"Cls.method"`). */
+function dottedFunctionName(model: ModalModel, call: SyntaxNode): string | null {
+  const args = callArguments(call);
+  const value = model.resolve(args.positional[1] ?? args.keywords.get('name') ?? args.keywords.get('tag'));
+  return value.kind === 'str' && value.value.includes('.') ? value.value : null;
+}
+
 function checkLookupCall(ctx: Context, kind: string, method: string, call: SyntaxNode): void {
   const args = callArguments(call);
   // The name may be given by keyword only where no positional argument already fills it.
@@ -273,9 +321,11 @@ function checkLookupCall(ctx: Context, kind: string, method: string, call: Synta
     const renamable = api.renamedTo && args.positional.length <= namePositions && !args.hasSplat;
     flag(ctx, argument, `${keyword}=`, api, renamable ? renameKeywordFix(argument, api.renamedTo!) : undefined);
   }
-  const functionName = kind === 'Function' && method === 'from_name' ? ctx.model.resolve(args.positional[1] ?? args.keywords.get('name')) : null;
-  if (functionName?.kind === 'str' && functionName.value.includes('.')) {
-    flag(ctx, (args.positional[1] ?? args.keywordNodes.get('name'))!, `Function.from_name(app, "${functionName.value}")`, DOTTED_FUNCTION_NAME);
+  const functionName = kind === 'Function' && method === 'from_name' ? dottedFunctionName(ctx.model, call) : null;
+  if (functionName) {
+    const className = functionName.split('.')[0]!;
+    const api = { ...DOTTED_FUNCTION_NAME, replacement: `look the class up with \`modal.Cls.from_name(app, "${className}")\`` };
+    flag(ctx, (args.positional[1] ?? args.keywordNodes.get('name'))!, `Function.from_name(app, "${functionName}")`, api);
   }
 }
 

@@ -28,15 +28,15 @@ export default defineRule({
   summary: 'Modal name, method or keyword argument that does not exist, or a constructor that always raises.',
   docs: {
     what: `Checks Modal names and calls against the inventory of Modal's public API (read from modal-client ${VERSION}'s source): \`modal.X\`, \`modal.submodule.X\` and class attributes such as \`modal.Volume.X\` that do not exist, methods that \`modal.Image\` does not have, keyword arguments that the called Modal function does not accept (on \`modal.*\` calls and constructors, \`from_name\` and other static methods, \`@app.function\` / \`@app.cls\` / \`@app.server\` / \`@app.local_entrypoint\`, \`modal.*\` decorators and Image methods), positional arguments beyond what the called function takes (naming the keyword-only parameters they were meant for, as in \`app.deploy("name")\`) and required parameters not given, and constructors that always raise (\`modal.Dict()\`, \`modal.Volume()\`, \`modal.Image()\` ...). Objects whose class the call that made them proves are checked the same way, methods and attributes included: the inventory records the Modal class each function's return annotation names, so \`modal.App.lookup(...)\` is an App, \`modal.Volume.from_name(...)\` a Volume, \`f.spawn(...)\` a FunctionCall and \`f.with_options(...)\` a Function, through names bound once and \`.aio\` / \`await\`; classes with \`__getattr__\` (\`Cls\`) have their known methods' arguments checked but no unknown attribute reported. Names and keywords Modal removed are left to \`removed-api\`, which names their replacement. Nothing is reported where a project module named \`modal\` may shadow the package, on objects whose type is not proven, for attributes assigned to, under a \`hasattr\` test or in a \`try\` that catches AttributeError / TypeError, or for arguments hidden in \`*args\` / \`**options\`.`,
-    why: 'Python reports these only when the line runs: an unknown attribute raises AttributeError, an unknown keyword, a positional argument too many (`App.deploy(self, *, name, ...)`, `app.py:492-500`) or a missing one TypeError, and `Dict()` / `Queue()` RuntimeError, and `Volume()`, `Image()`, `Secret()` and the other object classes InvalidError ("has no constructor"). On decorators and module-level objects that is the moment `modal run` or `modal deploy` imports the file, and on every container start. `modal serve` and `modal deploy` are commands of the `modal` CLI, not functions of the package.',
+    why: 'Python reports these only when the line runs: an unknown attribute raises AttributeError, `import modal.x` of a missing module ModuleNotFoundError, `from modal.x import y` of a missing name ImportError, an unknown keyword, a positional argument too many (`App.deploy(self, *, name, ...)`, `app.py:492-500`) or a missing one TypeError, and `Dict()` / `Queue()` RuntimeError, and `Volume()`, `Image()`, `Secret()` and the other object classes InvalidError ("has no constructor"). On decorators and module-level objects that is the moment `modal run` or `modal deploy` imports the file, and on every container start. `modal serve` and `modal deploy` are commands of the `modal` CLI, not functions of the package.',
     example: 'app = modal.App("jobs")\nq = modal.Queue()\n\n@app.function(retry=3, secret=modal.Secret.from_name("aws"))\ndef work(): ...\n\nif __name__ == "__main__":\n    modal.serve(app)',
     useInstead: 'app = modal.App("jobs")\nq = modal.Queue.from_name("jobs-queue", create_if_missing=True)\n\n@app.function(retries=3, secrets=[modal.Secret.from_name("aws")])\ndef work(): ...\n\n# run `modal serve app.py` in a shell',
     fixSafety: 'No automatic fix: the closest name is a suggestion, not always the intended one.',
     link: 'https://modal.com/docs/reference',
   },
   messages: {
-    unknownName: `\`{name}\` does not exist in Modal ${VERSION} (AttributeError){hint}`,
-    unknownCommand: `\`{name}\` does not exist in Modal ${VERSION} (AttributeError): \`modal {command}\` is a command of the \`modal\` CLI; run \`modal {command} path/to/app.py\` in a shell.`,
+    unknownName: `\`{name}\` does not exist in Modal ${VERSION} ({exception}){hint}`,
+    unknownCommand: `\`{name}\` does not exist in Modal ${VERSION} ({exception}): \`modal {command}\` is a command of the \`modal\` CLI; run \`modal {command} path/to/app.py\` in a shell.`,
     unknownImageMethod: `\`modal.Image\` has no method \`{name}\` in Modal ${VERSION} (AttributeError){hint}`,
     unknownKeyword: `\`{callee}\` takes no keyword argument \`{keyword}\` in Modal ${VERSION} (TypeError){hint}`,
     constructorRaises: '`{name}(...)` always raises {exception}: the class has no public constructor; {instead}.',
@@ -69,17 +69,31 @@ function keywordKnownToRemovedApi(keyword: string): boolean {
   return REMOVED_KEYWORD_TABLES.some((table) => keyword in table);
 }
 
+/**
+ * What Python raises for a missing name: an attribute use raises AttributeError, `import modal.x`
+ * or `from modal.x import ...` of a missing module ModuleNotFoundError, `from modal.x import y` ImportError.
+ */
+type MissingNameError = 'AttributeError' | 'ImportError' | 'ModuleNotFoundError';
+
+/** Removed names that lived in a submodule, with the `removed-api` entry of their top-level name. */
+const REMOVED_SUBMODULE_NAMES: Record<string, string> = { 'modal.cls.ClsMixin': 'modal.ClsMixin' };
+
 /** The missing name as written (`modal.Volume.persisted`), and what to suggest. */
-function reportMissing(ctx: Context, node: SyntaxNode, written: string, lookup: Extract<ApiLookup, { kind: 'missing' }>): void {
+function reportMissing(ctx: Context, node: SyntaxNode, written: string, lookup: Extract<ApiLookup, { kind: 'missing' }>, exception: MissingNameError = 'AttributeError'): void {
   const parts = written.split('.');
   if (lookup.containerKind === 'module' && lookup.container === 'modal' && MODAL_API.cliCommands.includes(lookup.name) && parts.length === 2) {
-    ctx.report(node, 'unknownCommand', { name: written, command: lookup.name });
+    ctx.report(node, 'unknownCommand', { name: written, command: lookup.name, exception });
+    return;
+  }
+  const removed = REMOVED_SUBMODULE_NAMES[written] ? REMOVED_NAMES[REMOVED_SUBMODULE_NAMES[written]!] : undefined;
+  if (removed) {
+    ctx.report(node, 'unknownName', { name: written, exception, hint: `: removed in Modal ${removed.version}; ${removed.replacement}.` });
     return;
   }
   const candidates = lookup.known.filter((name) => !name.startsWith('_'));
   const suggestion = closestName(lookup.name, candidates);
   const hint = suggestion ? `; did you mean \`${[...parts.slice(0, -1), suggestion].join('.')}\`?` : '.';
-  ctx.report(node, 'unknownName', { name: written, hint });
+  ctx.report(node, 'unknownName', { name: written, hint, exception });
 }
 
 /** `hasattr(modal, "serve")` / `getattr(modal.X, "y", None)` around a use: the code checks first. */
@@ -125,14 +139,14 @@ function checkImports(ctx: Context): void {
     const lookup = lookupApi(binding.module);
     if (lookup.kind !== 'missing') continue;
     reportedModules.add(binding.moduleNode);
-    reportMissing(ctx, binding.moduleNode, binding.module, lookup);
+    reportMissing(ctx, binding.moduleNode, binding.module, lookup, 'ModuleNotFoundError');
   }
   for (const { binding, qualified, nameNode } of modalFromImports(model)) {
     if (reportedModules.has(binding.moduleNode) || knownToRemovedApi(qualified)) continue;
     const lookup = lookupApi(qualified);
     if (lookup.kind !== 'missing' || lookup.container !== binding.module) continue;
     const imported = nameNode.type === 'aliased_import' ? nameNode.field('name')! : nameNode;
-    reportMissing(ctx, imported, qualified, lookup);
+    reportMissing(ctx, imported, qualified, lookup, 'ImportError');
   }
 }
 
