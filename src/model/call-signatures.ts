@@ -1,4 +1,5 @@
 import type { SyntaxNode } from '../parser/syntax.js';
+import { containsYield } from './function-handles.js';
 import type { ModalModel, Registration } from './model.js';
 
 /**
@@ -211,16 +212,6 @@ function signatureKept(model: ModalModel, definition: SyntaxNode, skip: SyntaxNo
     const known = modal.find((entry) => entry.decorator === decorator);
     return known !== undefined && SIGNATURE_KEEPING_DECORATORS.has(known.name);
   });
-}
-
-function containsYield(body: SyntaxNode | null): boolean {
-  if (!body) return false;
-  const visit = (node: SyntaxNode): boolean => {
-    if (node.type === 'yield') return true;
-    if (node.type === 'function_definition' || node.type === 'lambda' || node.type === 'class_definition') return false;
-    return node.namedChildren.some(visit);
-  };
-  return visit(body);
 }
 
 /** `x: T = modal.parameter(...)` fields of a class body; null when the constructor is not read (a custom `__init__`, bases, splats). */

@@ -168,6 +168,11 @@ export function isGeneratorFunction(model: ModalModel, receiver: SyntaxNode): bo
   const statement = bindings[0]!.statement;
   const definition = statement.type === 'decorated_definition' ? statement.field('definition') : statement;
   const body = definition?.field('body');
+  return containsYield(body ?? null);
+}
+
+/** Whether a function body yields (a generator), not counting nested functions, lambdas or classes. */
+export function containsYield(body: SyntaxNode | null): boolean {
   if (!body) return false;
   const visit = (node: SyntaxNode): boolean => {
     if (node.type === 'yield') return true;
