@@ -93,13 +93,14 @@
  *   L60: evolutionaryscale/esm pixi.lock@6e89bf7d127b
  *   L61: Biohub/esm pixi.lock@b6b0e8815dc3
  *   L62: biotite-dev/biotite pixi.lock@258793557db6
+ *   L63: qdrant/qdrant-client poetry.lock@eaee466fca44
  *
  * modal-examples requirements not covered here (their closures are unknown, so images that
  * install them stay opaque):
  *   apache-beam, boltz (its cuequivariance-ops wheels publish no metadata in a public repository),
  *   bpy, chai-lab (asks for pandas[gcp]), tensorrt-llm; `anarci` is a conda package.
  * Extras modal-examples asks for that are not covered (the same holds for them):
- *   qdrant-client[fastembed-gpu], unsloth[cu128-torch270], verifiers[all].
+ *   verifiers[all].
  * Other commonly installed distributions not covered yet:
  *   adlfs, auto-gptq, autoawq, kenlm, pinecone, pyctcdecode, scrapy, tts.
  */
@@ -346,6 +347,8 @@ export const DISTRIBUTIONS: Readonly<Record<string, DistributionFacts>> = {
   'fastar': { requires: { '': [] }, source: 'lock files L7, L10, L51' },
   'fastavro': { requires: { '': [] }, source: 'lock files L10, L14, L52' },
   'fastcore': { requires: { '': ['packaging', 'pip'] }, source: 'lock files L3, L5, L9, L10; published requirements (recalled, not read from a lock file)' },
+  'fastembed': { requires: { '': ['huggingface-hub', 'loguru', 'mmh3', 'numpy', 'onnxruntime', 'pillow', 'py-rust-stemmers', 'requests', 'tokenizers', 'tqdm'] }, source: 'lock files L63' },
+  'fastembed-gpu': { imports: ['fastembed'], requires: { '': ['huggingface-hub', 'loguru', 'mmh3', 'numpy', 'onnxruntime-gpu', 'pillow', 'py-rust-stemmers', 'requests', 'tokenizers', 'tqdm'] }, source: 'lock files L63' },
   'faster-whisper': { requires: { '': ['av', 'ctranslate2', 'huggingface-hub', 'onnxruntime', 'tokenizers', 'tqdm'] }, source: 'lock files L41, L51' },
   'fastjsonschema': { requires: { '': [] }, source: 'lock files L1, L3, L5, L14 (+8)' },
   'fastmcp': { requires: { '': ['authlib', 'cyclopts', 'exceptiongroup', 'fastmcp-slim[client,server]', 'httpx', 'mcp', 'openapi-core', 'openapi-pydantic', 'pydantic[email]', 'pyperclip', 'python-dotenv', 'rich'], openai: ['openai'], websockets: ['websockets'] }, source: 'lock files L1, L2, L3, L11 (+1)' },
@@ -844,6 +847,7 @@ export const DISTRIBUTIONS: Readonly<Record<string, DistributionFacts>> = {
   'pure-eval': { requires: { '': [], tests: ['pytest'] }, source: 'lock files L1, L3, L5, L8 (+12)' },
   'py-cpuinfo': { imports: ['cpuinfo'], requires: { '': [] }, source: 'lock files L5, L7, L8, L9 (+4)' },
   'py-key-value-aio': { imports: ['key_value'], requires: { '': ['beartype', 'typing-extensions'], filetree: ['aiofile', 'anyio'], keyring: ['keyring'], memory: ['cachetools'], redis: ['redis'] }, source: 'lock files L11, L52' },
+  'py-rust-stemmers': { requires: { '': [] }, source: 'lock files L63' },
   'py-spy': { imports: [], requires: { '': [] }, source: 'lock files L7, L9, L36' },
   'py3dmol': { imports: ['py3Dmol'], requires: { '': [] }, source: 'lock files L60, L61' },
   'pyannote-audio': { imports: ['pyannote'], requires: { '': ['asteroid-filterbanks', 'einops', 'huggingface-hub', 'lightning', 'matplotlib', 'opentelemetry-api', 'opentelemetry-exporter-otlp', 'opentelemetry-sdk', 'pyannote-core', 'pyannote-database', 'pyannote-metrics', 'pyannote-pipeline', 'pyannoteai-sdk', 'pytorch-metric-learning', 'rich', 'safetensors', 'torch', 'torch-audiomentations', 'torchaudio', 'torchcodec', 'torchmetrics'] }, source: 'lock files L41' },
@@ -944,7 +948,7 @@ export const DISTRIBUTIONS: Readonly<Record<string, DistributionFacts>> = {
   'pyyaml': { imports: ['yaml', '_yaml'], requires: { '': [] }, source: 'lock files L1, L2, L3, L4 (+47)' },
   'pyyaml-ft': { imports: ['yaml_ft'], requires: { '': [] }, source: 'published requirements (recalled, not read from a lock file)' },
   'pyzmq': { imports: ['zmq'], requires: { '': ['cffi'] }, source: 'lock files L1, L3, L5, L7 (+15)' },
-  'qdrant-client': { requires: { '': ['grpcio', 'httpx', 'httpx[http2]', 'numpy', 'portalocker', 'protobuf', 'pydantic', 'urllib3'] }, source: 'lock files L14, L15, L40, L46 (+1)' },
+  'qdrant-client': { requires: { '': ['grpcio', 'grpcio-tools', 'httpx', 'httpx[http2]', 'numpy', 'portalocker', 'protobuf', 'pydantic', 'urllib3'], fastembed: ['fastembed'], 'fastembed-gpu': ['fastembed-gpu'] }, source: 'lock files L14, L15, L40, L46 (+1); qdrant/qdrant-client:pyproject.toml@eaee466fca44 (1.13.3)' },
   'quack-kernels': { imports: ['quack'], requires: { '': ['apache-tvm-ffi', 'einops', 'nvidia-cutlass-dsl', 'torch', 'torch-c-dlpack-ext'] }, source: 'lock files L7, L10' },
   'qudida': { requires: { '': ['numpy', 'opencv-python', 'opencv-python-headless', 'scikit-learn', 'typing-extensions'] }, source: 'arsenyinfo/qudida:requirements.txt, setup.py@afa289dd2bb6' },
   'qwen-vl-utils': { requires: { '': ['av', 'packaging', 'pillow', 'requests'] }, source: 'lock files L7, L17, L19' },
@@ -1162,7 +1166,7 @@ export const DISTRIBUTIONS: Readonly<Record<string, DistributionFacts>> = {
   'uncalled-for': { requires: { '': [] }, source: 'lock files L11, L52' },
   'unidecode': { requires: { '': [] }, source: 'lock files L58' },
   'unidiff': { requires: { '': [] }, source: 'lock files L3, L5, L9, L10 (+1); published requirements (recalled, not read from a lock file)' },
-  'unsloth': { requires: { '': ['accelerate', 'bitsandbytes', 'datasets', 'diffusers', 'hf-transfer', 'huggingface-hub', 'numpy', 'packaging', 'peft', 'protobuf', 'psutil', 'sentencepiece', 'torch', 'torchvision', 'tqdm', 'transformers', 'triton', 'triton-windows', 'trl', 'tyro', 'unsloth-zoo', 'wheel', 'xformers'] }, source: 'lock files L8, L9' },
+  'unsloth': { requires: { '': ['accelerate', 'bitsandbytes', 'datasets', 'diffusers', 'hf-transfer', 'huggingface-hub', 'numpy', 'packaging', 'peft', 'protobuf', 'psutil', 'sentencepiece', 'torch', 'torchvision', 'tqdm', 'transformers', 'triton', 'triton-windows', 'trl', 'tyro', 'unsloth-zoo', 'wheel', 'xformers'], 'cu128-torch270': ['bitsandbytes', 'unsloth[cu128onlytorch270]', 'unsloth[huggingface]'], cu128onlytorch270: ['xformers'], huggingface: ['accelerate', 'datasets', 'hf-transfer', 'huggingface-hub', 'numpy', 'packaging', 'peft', 'protobuf', 'psutil', 'sentencepiece', 'tqdm', 'transformers', 'trl', 'tyro', 'unsloth-zoo', 'unsloth[triton]', 'wheel'], triton: ['triton-windows'] }, source: 'lock files L8, L9; extras: unslothai/unsloth:pyproject.toml@b95ef6eb5087 (2025.7.8)' },
   'unsloth-zoo': { requires: { '': ['accelerate', 'cut-cross-entropy', 'datasets', 'hf-transfer', 'huggingface-hub', 'msgspec', 'numpy', 'packaging', 'peft', 'pillow', 'protobuf', 'psutil', 'regex', 'sentencepiece', 'torch', 'tqdm', 'transformers', 'triton', 'triton-windows', 'trl', 'tyro', 'wheel'] }, source: 'lock files L8, L9' },
   'unstructured': { requires: { '': ['backoff', 'beautifulsoup4', 'chardet', 'charset-normalizer', 'dataclasses-json', 'emoji', 'filetype', 'html5lib', 'langdetect', 'lxml', 'nltk', 'numba', 'numpy', 'psutil', 'python-iso639', 'python-magic', 'python-oxmsg', 'rapidfuzz', 'requests', 'tqdm', 'typing-extensions', 'unstructured-client', 'wrapt'] }, source: 'lock files L14, L15' },
   'unstructured-client': { requires: { '': ['aiofiles', 'cryptography', 'httpcore', 'httpx', 'pydantic', 'pypdf', 'pypdfium2', 'requests-toolbelt'] }, source: 'lock files L14, L15' },
