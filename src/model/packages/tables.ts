@@ -1120,7 +1120,7 @@ export const DISTRIBUTIONS: Readonly<Record<string, DistributionFacts>> = {
   'tomli': { requires: { '': [] }, source: 'lock files L4, L6, L8, L9 (+31)' },
   'tomli-w': { requires: { '': [] }, source: 'lock files L9, L10, L11, L15 (+4)' },
   'tomlkit': { requires: { '': [] }, source: 'lock files L1, L3, L4, L5 (+10)' },
-  'toolz': { requires: { '': [] }, source: 'published requirements (recalled, not read from a lock file)' },
+  'toolz': { imports: ['toolz', 'tlz'], requires: { '': [] }, source: 'published requirements (recalled, not read from a lock file)' },
   'torch': { imports: ['torch', 'torchgen', 'functorch'], requires: { '': ['cuda-bindings', 'cuda-toolkit[cublas,cudart,cufft,cufile,cupti,curand,cusolver,cusparse,nvjitlink,nvrtc,nvtx]', 'filelock', 'fsspec', 'jinja2', 'networkx', 'nvidia-cublas-cu12', 'nvidia-cuda-cupti-cu12', 'nvidia-cuda-nvrtc-cu12', 'nvidia-cuda-runtime-cu12', 'nvidia-cudnn-cu12', 'nvidia-cudnn-cu13', 'nvidia-cufft-cu12', 'nvidia-cufile-cu12', 'nvidia-curand-cu12', 'nvidia-cusolver-cu12', 'nvidia-cusparse-cu12', 'nvidia-cusparselt-cu12', 'nvidia-cusparselt-cu13', 'nvidia-nccl-cu12', 'nvidia-nccl-cu13', 'nvidia-nvjitlink-cu12', 'nvidia-nvshmem-cu12', 'nvidia-nvshmem-cu13', 'nvidia-nvtx-cu12', 'setuptools', 'sympy', 'triton', 'typing-extensions'], 'opt-einsum': ['opt-einsum'], optree: ['optree'], pyyaml: ['pyyaml'] }, source: 'lock files L3, L5, L7, L8 (+15)' },
   'torch-audiomentations': { requires: { '': ['julius', 'torch', 'torch-pitch-shift', 'torchaudio'] }, source: 'lock files L41' },
   'torch-c-dlpack-ext': { requires: { '': ['torch'] }, source: 'lock files L7, L10' },
