@@ -97,8 +97,9 @@
  *
  * modal-examples requirements not covered here (their closures are unknown, so images that
  * install them stay opaque):
- *   apache-beam, boltz (its cuequivariance-ops wheels publish no metadata in a public repository),
- *   bpy, chai-lab (asks for pandas[gcp]), tensorrt-llm; `anarci` is a conda package.
+ *   apache-beam, basicsr, boltz, bpy, chai-lab, depth-anything-3, open3d, pynat, tensorrt-llm;
+ *   the conda package `anarci` (micromamba_install). For boltz, no lock file or metadata of its
+ *   cuequivariance-ops-* dependencies was found; chai-lab asks for pandas[gcp] and antipickle.
  * Extras modal-examples asks for that are not covered (the same holds for them):
  *   verifiers[all].
  * Other commonly installed distributions not covered yet:
