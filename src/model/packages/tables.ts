@@ -958,7 +958,7 @@ export const DISTRIBUTIONS: Readonly<Record<string, DistributionFacts>> = {
   'pywin32-ctypes': { imports: ['win32ctypes'], requires: { '': [] }, source: 'lock files L1, L2, L3, L5 (+6)' },
   'pywinpty': { imports: ['winpty'], requires: { '': [] }, source: 'lock files L1, L3, L16, L19 (+4)' },
   'pyyaml': { imports: ['yaml', '_yaml'], requires: { '': [] }, source: 'lock files L1, L2, L3, L4 (+47)' },
-  'pyyaml-ft': { imports: ['yaml_ft'], requires: { '': [] }, source: 'published requirements (recalled, not read from a lock file)' },
+  'pyyaml-ft': { imports: ['yaml_ft', '_yaml_ft'], requires: { '': [] }, source: 'published requirements (recalled, not read from a lock file)' },
   'pyzmq': { imports: ['zmq'], requires: { '': ['cffi'] }, source: 'lock files L1, L3, L5, L7 (+15)' },
   'qdrant-client': { requires: { '': ['grpcio', 'grpcio-tools', 'httpx', 'httpx[http2]', 'numpy', 'portalocker', 'protobuf', 'pydantic', 'urllib3'], fastembed: ['fastembed'], 'fastembed-gpu': ['fastembed-gpu'] }, source: 'lock files L14, L15, L40, L46 (+1); qdrant/qdrant-client:pyproject.toml@eaee466fca44 (1.13.3)' },
   'quack-kernels': { imports: ['quack'], requires: { '': ['apache-tvm-ffi', 'einops', 'nvidia-cutlass-dsl', 'torch', 'torch-c-dlpack-ext'] }, source: 'lock files L7, L10' },
