@@ -133,6 +133,32 @@ describe('dependency closures', () => {
     expect(provides(['chronos-forecasting'], 'transformers')).toBe('yes');
   });
 
+  it('science and data stacks are known through their closures, under the names their wheels lay out', () => {
+    expect(provides(['nemo_toolkit[asr]'], 'nemo')).toBe('yes');
+    expect(provides(['nemo_toolkit[asr]'], 'lhotse')).toBe('yes');
+    expect(provides(['nemo_toolkit[asr]'], 'lightning')).toBe('yes');
+    expect(provides(['nemo_toolkit'], 'lhotse')).toBe('no');
+    expect(provides(['chatterbox-tts'], 'chatterbox')).toBe('yes');
+    expect(provides(['chatterbox-tts'], 'perth')).toBe('yes');
+    expect(provides(['dbt-duckdb'], 'dbt')).toBe('yes');
+    expect(provides(['dbt-duckdb'], 'duckdb')).toBe('yes');
+    expect(provides(['edgartools'], 'edgar')).toBe('yes');
+    expect(provides(['esm'], 'biotite')).toBe('yes');
+    expect(provides(['esm'], 'Bio')).toBe('yes');
+    expect(provides(['img2dataset'], 'albumentations')).toBe('yes');
+    expect(provides(['img2dataset'], 'cv2')).toBe('yes');
+    expect(provides(['qdrant-client[fastembed-gpu]'], 'fastembed')).toBe('yes');
+    expect(provides(['qdrant-client[fastembed-gpu]'], 'onnxruntime')).toBe('yes');
+    expect(provides(['qdrant-client'], 'fastembed')).toBe('no');
+    expect(provides(['unsloth[cu128-torch270]'], 'xformers')).toBe('yes');
+    expect(provides(['geopandas'], 'pyproj')).toBe('yes');
+    expect(provides(['folium'], 'branca')).toBe('yes');
+    expect(provides(['pypistats'], 'pytablewriter')).toBe('yes');
+    for (const name of ['nemo-toolkit', 'chatterbox-tts', 'dbt-duckdb', 'esm', 'img2dataset', 'geopandas', 'folium', 'pypistats']) {
+      expect(installedDistributions([{ name, extras: [] }]).unknown.size, name).toBe(0);
+    }
+  });
+
   it('an unknown distribution makes the answer unknown, a known one does not', () => {
     expect(provides(['numpy', 'surely-not-a-known-distribution'], 'pandas')).toBe('unknown');
     expect(provides(['numpy', 'surely-not-a-known-distribution'], 'numpy')).toBe('yes');
