@@ -137,6 +137,13 @@ function readImageSource(model: ModalModel, registration: Registration): ImageSo
   const own = registration.args.keywords.get('image');
   if (own) return chainSource(model, own);
   if (registration.args.hasSplat) return UNKNOWN_IMAGE;
+  // `app.image = ...` replaces the App's default image for registrations made after it.
+  const setters = model.appImageAssignments(registration.appKey);
+  if (setters.length > 0) {
+    if (setters.some((assignment) => !moduleLevel(model, assignment))) return UNKNOWN_IMAGE;
+    const before = setters.filter((assignment) => assignment.startIndex < registration.node.startIndex).at(-1);
+    if (before) return chainSource(model, before.field('right')!);
+  }
   const app = model.appOf(registration);
   if (app) {
     if (app.constructor === 'lookup') return UNKNOWN_IMAGE;

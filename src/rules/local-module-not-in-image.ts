@@ -3,6 +3,7 @@ import { STDLIB_MODULES } from '../model/packages/stdlib-modules.js';
 import {
   changesSysPath, containerImports, entryLayout, imageContents, imageProvides, isInsideFolder, localModulePath, registrationName, registrationsAt,
 } from '../model/run-where.js';
+import { projectModuleOf } from '../model/environment/deploy-machine.js';
 import { defineRule } from './types.js';
 
 
@@ -31,7 +32,8 @@ export default defineRule({
     for (const entry of entries) {
       const top = entry.module.split('.')[0]!;
       if (STDLIB_MODULES.has(top) || top === 'modal') continue;
-      const local = localModulePath(model, layout.searchRoot, top);
+      // Beside the file (or its package), else in the project root, the deploying machine's working directory.
+      const local = localModulePath(model, layout.searchRoot, top) ?? projectModuleOf(model, entry.module)?.location ?? null;
       if (!local || local === model.path) continue;
       if (layout.packageDir && isInsideFolder(local, layout.packageDir)) continue;
       // A module that registers functions of its own is an entry of the App too: leave it alone.

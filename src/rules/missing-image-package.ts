@@ -5,6 +5,7 @@ import {
   isProjectModule, registrationName, registrationsAt, type PackageSettings,
 } from '../model/run-where.js';
 import { BUILDER_VERSIONS, NEWEST_BUILDER_VERSION } from '../model/packages/index.js';
+import { projectModuleOf } from '../model/environment/deploy-machine.js';
 import { defineRule } from './types.js';
 
 const settingsCache = new Map<string, PackageSettings>();
@@ -96,7 +97,7 @@ export default defineRule({
         if (image.kind === 'unknown') continue;
         const contents = imageContents(model, image);
         // The project check reads the file system: only for an import the image does not explain.
-        if (imageProvides(contents, top, settings) !== 'no' || isProjectModule(model, top)) continue;
+        if (imageProvides(contents, top, settings) !== 'no' || isProjectModule(model, top) || projectModuleOf(model, entry.module)) continue;
         report(entry.moduleNode, 'missing', {
           note: builderNote(contents, top, settings),
           module: entry.module,

@@ -1,0 +1,123 @@
+import path from 'node:path';
+import type { ModalModel } from '../model.js';
+import { DEFAULT_TABLES, importNamesOf, installedDistributions, type PackageTables } from '../packages/index.js';
+import { emptySpec, readPyproject, readRequirementsFile, readUvLock, pyprojectName, type InstallSpec } from '../packages/requirements.js';
+
+/*
+ * The deploying machine: where `modal run` / `modal deploy` import the Modal file. modal-client
+ * 1.5.4 `cli/import_refs.py` (`import_file_or_module`) puts the working directory on `sys.path`,
+ * then inserts the script's folder before it; the project's root is where a user runs the command.
+ */
+
+/** Files or folders whose presence marks a project root. */
+const ROOT_MARKERS = ['pyproject.toml', 'setup.py', 'setup.cfg', 'requirements.txt'];
+
+export interface DeployMachine {
+  /** The nearest folder at or above the Modal file that holds `pyproject.toml`, `setup.py`, `setup.cfg`, `requirements.txt` or `.git`; null when none. */
+  projectRoot: string | null;
+  /** The folders `modal run app.py` imports from, first first: the script's folder, then the working directory (the project root). */
+  sysPath: string[];
+}
+
+const machines = new WeakMap<ModalModel, DeployMachine>();
+
+export function deployMachineOf(model: ModalModel): DeployMachine {
+  let machine = machines.get(model);
+  if (!machine) {
+    const projectRoot = findProjectRoot(model);
+    const folder = path.dirname(model.path);
+    const sysPath = projectRoot && projectRoot !== folder ? [folder, projectRoot] : [folder];
+    machine = { projectRoot, sysPath };
+    machines.set(model, machine);
+  }
+  return machine;
+}
+
+function exists(model: ModalModel, file: string): boolean {
+  return model.project.readText?.(model.path, file) !== undefined || (model.project.isDirectory?.(model.path, file) ?? false);
+}
+
+function findProjectRoot(model: ModalModel): string | null {
+  if (!model.project.readText) return null;
+  for (let dir = path.dirname(model.path); ; dir = path.dirname(dir)) {
+    if (ROOT_MARKERS.some((marker) => model.project.readText!(model.path, path.join(dir, marker)) !== undefined) || exists(model, path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) return null;
+  }
+}
+
+/** A module of the project found on the deploying machine's `sys.path`. */
+export interface ProjectModule {
+  /** The file (`name.py`) or folder (`name/`) of the top-level module. */
+  location: string;
+  /** The `sys.path` folder it was found in. */
+  folder: string;
+  /** A folder without `__init__.py`: a namespace package, which an installed package of the same name takes precedence over. */
+  namespace: boolean;
+}
+
+/**
+ * The project module a dotted import names on the deploying machine, if any: `name.py` or
+ * `name/__init__.py` in a `sys.path` folder, else a folder `name/` holding the imported submodule
+ * (a namespace package such as `src/` with `src/utils.py`).
+ */
+export function projectModuleOf(model: ModalModel, dottedName: string): ProjectModule | null {
+  const parts = dottedName.split('.');
+  const top = parts[0]!;
+  const machine = deployMachineOf(model);
+  for (const folder of machine.sysPath) {
+    const file = path.join(folder, `${top}.py`);
+    if (file !== model.path && model.project.readText?.(model.path, file) !== undefined) return { location: file, folder, namespace: false };
+    if (model.project.readText?.(model.path, path.join(folder, top, '__init__.py')) !== undefined) return { location: path.join(folder, top), folder, namespace: false };
+  }
+  for (const folder of machine.sysPath) {
+    const dir = path.join(folder, top);
+    if (!model.project.isDirectory?.(model.path, dir)) continue;
+    // A bare folder counts only when the imported submodule is in it (a data folder named like a package is not code).
+    const rest = parts.slice(1);
+    if (rest.length === 0) return { location: dir, folder, namespace: true };
+    const sub = path.join(dir, ...rest);
+    if (model.project.readText?.(model.path, `${sub}.py`) !== undefined || model.project.isDirectory?.(model.path, sub)) return { location: dir, folder, namespace: true };
+  }
+  return null;
+}
+
+const localPackagesCache = new WeakMap<ModalModel, Set<string> | null>();
+
+/**
+ * The top-level modules the project declares for its own environment: `[project]` dependencies and
+ * groups of the root `pyproject.toml`, its `uv.lock`, and a root `requirements.txt` that the Modal
+ * file does not hand to an image. Null when the project declares nothing.
+ */
+export function locallyDeclaredModules(model: ModalModel, tables: PackageTables = DEFAULT_TABLES): Set<string> | null {
+  if (localPackagesCache.has(model)) return localPackagesCache.get(model)!;
+  const root = deployMachineOf(model).projectRoot;
+  let result: Set<string> | null = null;
+  if (root) {
+    const read = (file: string): string | undefined => model.project.readText?.(model.path, file);
+    const spec: InstallSpec = emptySpec();
+    let declared = false;
+    const pyproject = read(path.join(root, 'pyproject.toml'));
+    if (pyproject !== undefined) {
+      readPyproject(path.join(root, 'pyproject.toml'), read, null, true, spec);
+      declared = true;
+    }
+    const lock = read(path.join(root, 'uv.lock'));
+    if (lock !== undefined && readUvLock(lock, pyprojectName(pyproject), spec)) declared = true;
+    const requirements = path.join(root, 'requirements.txt');
+    if (read(requirements) !== undefined && !handsToImage(model, 'requirements.txt')) {
+      readRequirementsFile(requirements, read, spec);
+      declared = true;
+    }
+    if (declared) {
+      const installed = installedDistributions(spec.requirements, tables);
+      result = new Set(Array.from(installed.distributions, (name) => importNamesOf(name, tables)).flat());
+    }
+  }
+  localPackagesCache.set(model, result);
+  return result;
+}
+
+/** True when the Modal file names a file of this name in a string (`requirements="requirements.txt"`): the file is the image's. */
+function handsToImage(model: ModalModel, basename: string): boolean {
+  return model.nodesOfType('string').some((node) => path.posix.basename(node.text.replace(/^[A-Za-z]*['"]{1,3}|['"]{1,3}$/g, '')) === basename);
+}
