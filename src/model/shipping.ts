@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { SyntaxNode } from '../parser/syntax.js';
 import { resolveAt } from './images.js';
+import { legacyMountsOf, usesLegacyMounts } from './environment/legacy-mounts.js';
 import { callArguments, type ModalModel } from './model.js';
 
 /** Image steps and constructors that put files from the local machine into a container. */
@@ -18,6 +19,7 @@ function methodName(call: SyntaxNode): string | null {
  * outside the project).
  */
 export function mayShipLocalFiles(model: ModalModel): boolean {
+  if (usesLegacyMounts(model)) return true;
   for (const node of model.nodesOfType('call')) {
     const name = methodName(node);
     if (name && SHIPPING.has(name)) return true;
@@ -47,11 +49,16 @@ export function shipsDotenvFile(model: ModalModel, call: SyntaxNode): boolean {
   const args = callArguments(call);
   const pathArgument = args.keywords.get('dotenv_path') ?? args.positional[0];
   let wanted = '.env';
+  // Without a path, python-dotenv searches upward from the calling module's folder (`/root`): `/root/.env`, then `/.env`.
+  let targets = ['/root/.env', '/.env'];
   if (pathArgument) {
     const value = resolveAt(model, pathArgument);
     if (value.kind !== 'str' || value.value.startsWith('/')) return false;
     wanted = path.posix.normalize(value.value);
+    targets = [path.posix.join('/root', wanted)];
   }
+  const mounted = model.registrations.flatMap((registration) => legacyMountsOf(model, registration));
+  if (mounted.some((mount) => mount.kind === 'file' && mount.remote !== null && targets.includes(path.posix.normalize(mount.remote)))) return true;
   const steps = [
     ...model.nodesOfType('call'),
     ...[...model.registrations.map((registration) => registration.args.keywords.get('image')), ...model.apps.map((app) => callArguments(app.call).keywords.get('image'))]
@@ -68,6 +75,6 @@ export function shipsDotenvFile(model: ModalModel, call: SyntaxNode): boolean {
     if (local.kind === 'str' && path.posix.basename(local.value) !== path.posix.basename(wanted)) return false;
     if (local.kind !== 'str' && remote.value.endsWith('/')) return false;
     const target = remote.value.endsWith('/') ? `${remote.value}${path.posix.basename((local as { value: string }).value)}` : remote.value;
-    return path.posix.normalize(target) === path.posix.join('/root', wanted);
+    return targets.includes(path.posix.normalize(target));
   });
 }

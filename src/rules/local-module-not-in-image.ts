@@ -3,6 +3,7 @@ import { STDLIB_MODULES } from '../model/packages/stdlib-modules.js';
 import {
   changesSysPath, containerImports, entryLayout, imageContents, imageProvides, isInsideFolder, localModulePath, registrationName, registrationsAt,
 } from '../model/run-where.js';
+import { legacyMountsOf } from '../model/environment/legacy-mounts.js';
 import { projectModuleOf } from '../model/environment/deploy-machine.js';
 import { defineRule } from './types.js';
 
@@ -40,7 +41,8 @@ export default defineRule({
       const moduleFile = local.endsWith('.py') ? local : path.join(local, '__init__.py');
       if (model.project.moduleSummary?.(moduleFile)?.registers) continue;
       for (const { registration, image } of registrationsAt(model, entry)) {
-        if (image.kind === 'unknown') continue;
+        // Pre-1.0 `mounts=` put local files into the container too.
+        if (image.kind === 'unknown' || legacyMountsOf(model, registration).length > 0) continue;
         const contents = imageContents(model, image);
         if (contents.opaque || contents.localOpaque || contents.localModules.has(top) || imageProvides(contents, top) === 'yes') continue;
         report(entry.moduleNode, 'notShipped', {
