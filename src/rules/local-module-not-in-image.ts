@@ -1,12 +1,8 @@
 import path from 'node:path';
 import { STDLIB_MODULES } from '../model/packages/stdlib-modules.js';
-import {
-  changesSysPath, containerImports, entryLayout, imageContents, imageProvides, isInsideFolder, localModulePath, registrationName, registrationsAt,
-} from '../model/run-where.js';
-import { legacyMountsOf } from '../model/environment/legacy-mounts.js';
-import { projectModuleOf } from '../model/environment/deploy-machine.js';
+import { containerOf, entryLayout, imageProvides, localModulePath, projectModuleOf, shippedModulePresence } from '../model/environment/index.js';
+import { changesSysPath, containerImports, isInsideFolder, registrationName, registrationsAt } from '../model/run-where.js';
 import { defineRule } from './types.js';
-
 
 export default defineRule({
   id: 'local-module-not-in-image',
@@ -41,15 +37,16 @@ export default defineRule({
       const moduleFile = local.endsWith('.py') ? local : path.join(local, '__init__.py');
       if (model.project.moduleSummary?.(moduleFile)?.registers) continue;
       for (const { registration, image } of registrationsAt(model, entry)) {
-        // Pre-1.0 `mounts=` put local files into the container too.
-        if (image.kind === 'unknown' || legacyMountsOf(model, registration).length > 0) continue;
-        const contents = imageContents(model, image);
-        if (contents.opaque || contents.localOpaque || contents.localModules.has(top) || imageProvides(contents, top) === 'yes') continue;
+        if (image.kind === 'unknown') continue;
+        const container = containerOf(model, registration);
+        if (shippedModulePresence(model, container, top) !== 'no' || imageProvides(container.contents, top) === 'yes') continue;
+        const sources = [...container.contents.pythonSources].map((name) => `\`${name}\``);
         report(entry.moduleNode, 'notShipped', {
           module: entry.module,
           file: path.relative(path.dirname(model.path), local) || path.basename(local),
           function: registrationName(registration),
-          shipped: layout.mode === 'package' ? `the package \`${path.basename(layout.packageDir!)}\`` : `this file (\`${path.basename(model.path)}\`)`,
+          shipped: (layout.mode === 'package' ? `the package \`${path.basename(layout.packageDir!)}\`` : `this file (\`${path.basename(model.path)}\`)`)
+            + (sources.length > 0 ? ` and what the image adds with \`add_local_python_source\` (${sources.join(', ')})` : ''),
           top,
         });
         break;

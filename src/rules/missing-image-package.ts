@@ -1,11 +1,11 @@
 import type { SyntaxNode } from '../parser/syntax.js';
 import { extendTables, normalizeDistributionName, type DistributionFacts } from '../model/packages/index.js';
 import {
-  changesSysPath, containerImports, distributionFor, imageContents, imageLabel, imageProvides, imageSourceOf,
-  isProjectModule, registrationName, registrationsAt, type PackageSettings,
-} from '../model/run-where.js';
+  containerOf, distributionFor, imageLabel, imageProvides, isProjectModule, projectModuleOf, shippedModulePresence,
+  type ImageContents, type PackageSettings,
+} from '../model/environment/index.js';
+import { changesSysPath, containerImports, registrationName, registrationsAt } from '../model/run-where.js';
 import { BUILDER_VERSIONS, NEWEST_BUILDER_VERSION } from '../model/packages/index.js';
-import { projectModuleOf } from '../model/environment/deploy-machine.js';
 import { defineRule } from './types.js';
 
 const settingsCache = new Map<string, PackageSettings>();
@@ -49,7 +49,7 @@ const olderSettings = new WeakMap<PackageSettings, PackageSettings>();
  * commit af184daa8 removed them from 2024.10's container requirements): a finding that depends on
  * the builder version says so.
  */
-function builderNote(contents: ReturnType<typeof imageContents>, top: string, settings: PackageSettings): string {
+function builderNote(contents: ImageContents, top: string, settings: PackageSettings): string {
   if (settings.builderVersion <= OLDER_BUILDER) return '';
   let older = olderSettings.get(settings);
   if (!older) olderSettings.set(settings, (older = { ...settings, builderVersion: OLDER_BUILDER }));
@@ -65,7 +65,7 @@ export default defineRule({
   tags: ['imports', 'image', 'container'],
   summary: 'A package imported in the container is not installed in the function\'s image.',
   docs: {
-    what: 'Reads what each function\'s image installs (`pip_install`, `uv_pip_install`, requirements files, `pyproject.toml`, `uv.lock`, plain `pip install` commands, with each package\'s dependencies) and reports an import that runs in the container, in a registered function or class or at module level of the Modal file, whose package the image never installs. Also reports `@modal.fastapi_endpoint` on an image without FastAPI. Silent whenever the image cannot be read in full (a Dockerfile, a registry image with packages of its own, an install the tables do not know), for modules of the project, and for imports that are handled or may be meant not to run: under `try: ... except ImportError`, `contextlib.suppress(ImportError)`, `if TYPE_CHECKING:`, `if modal.is_local():`, or a test of the Python version, the platform or what is installed.',
+    what: 'Reads what each function\'s image installs (`pip_install`, `uv_pip_install`, requirements files, `pyproject.toml`, `uv.lock`, plain `pip install` commands, with each package\'s dependencies) and reports an import that runs in the container, in a registered function or class or at module level of the Modal file, whose package the image never installs. Also reports `@modal.fastapi_endpoint` on an image without FastAPI, and `@modal.web_endpoint` there with a message that says the old name itself raises at import in Modal 1.x and that the FastAPI requirement is its replacement\'s. Imports of the project\'s own modules (beside the file, or in the project root, which `modal run` / `modal deploy` put on `sys.path`) are `local-module-not-in-image`\'s, never reported here. Silent whenever the image cannot be read in full (a Dockerfile, a registry image with packages of its own, an install the tables do not know), for modules of the project, and for imports that are handled or may be meant not to run: under `try: ... except ImportError`, `contextlib.suppress(ImportError)`, `if TYPE_CHECKING:`, `if modal.is_local():`, or a test of the Python version, the platform or what is installed.',
     why: 'The container imports the function\'s module and runs its body with only the image\'s packages, the standard library and Modal\'s own client requirements (modal-client `builder/<version>.txt`). A missing package is a ModuleNotFoundError after a successful deploy; a `fastapi_endpoint` without FastAPI fails as the container starts (modal-client `_runtime/asgi.py`).',
     example: 'import modal\n\nimage = modal.Image.debian_slim().uv_pip_install("numpy")\napp = modal.App("report-builder", image=image)\n\n@app.function()\ndef summarise():\n    import pandas as pd\n    return pd.DataFrame({"a": [1, 2]}).sum()',
     useInstead: 'import modal\n\nimage = modal.Image.debian_slim().uv_pip_install("numpy", "pandas")\napp = modal.App("report-builder", image=image)\n\n@app.function()\ndef summarise():\n    import pandas as pd\n    return pd.DataFrame({"a": [1, 2]}).sum()',
@@ -84,6 +84,7 @@ export default defineRule({
   messages: {
     missing: '`{module}` is imported {where}, but {image} does not install it{note}: `{function}` fails with ModuleNotFoundError in the container. Add it to the image, for example `.uv_pip_install("{distribution}")`.',
     missingFastapi: '`@modal.{decorator}` needs FastAPI in the container, and {image} does not install it{note}: Modal raises when `{function}` starts. Add `.uv_pip_install("fastapi[standard]")`.',
+    missingFastapiRenamed: '`@modal.web_endpoint` raises DeprecationError when this file is imported (Modal 1.x renamed it `@modal.fastapi_endpoint`); its replacement `@modal.fastapi_endpoint` needs FastAPI in the container, and {image} does not install it{note}, so `{function}` would still fail when it starts. Rename the decorator and add `.uv_pip_install("fastapi[standard]")`.',
   },
   check({ model, options, report }) {
     if (model.registrations.length === 0) return;
@@ -95,9 +96,11 @@ export default defineRule({
       if (sysPath) continue;
       for (const { registration, image } of registrationsAt(model, entry)) {
         if (image.kind === 'unknown') continue;
-        const contents = imageContents(model, image);
-        // The project check reads the file system: only for an import the image does not explain.
-        if (imageProvides(contents, top, settings) !== 'no' || isProjectModule(model, top) || projectModuleOf(model, entry.module)) continue;
+        const container = containerOf(model, registration);
+        const contents = container.contents;
+        // The project checks read the file system: only for an import the image does not explain.
+        if (imageProvides(contents, top, settings) !== 'no' || shippedModulePresence(model, container, top) !== 'no') continue;
+        if (isProjectModule(model, top) || projectModuleOf(model, entry.module)) continue;
         report(entry.moduleNode, 'missing', {
           note: builderNote(contents, top, settings),
           module: entry.module,
@@ -114,11 +117,11 @@ export default defineRule({
       const decorator = fn.decorators.find((candidate) => candidate.name === 'fastapi_endpoint' || candidate.name === 'web_endpoint');
       const registration = model.registrationOf(fn);
       if (!decorator || !registration || reported.has(decorator.decorator)) continue;
-      const image = imageSourceOf(model, registration);
-      const contents = imageContents(model, image);
+      const { image, contents } = containerOf(model, registration);
       if (image.kind === 'unknown' || imageProvides(contents, 'fastapi', settings) !== 'no') continue;
       reported.add(decorator.decorator);
-      report(decorator.decorator, 'missingFastapi', { note: builderNote(contents, 'fastapi', settings), decorator: decorator.name, image: imageLabel(image), function: fn.name });
+      // `@modal.web_endpoint` raises at import in Modal 1.x (`_partial_function.py`): the FastAPI note is for its replacement.
+      report(decorator.decorator, decorator.name === 'web_endpoint' ? 'missingFastapiRenamed' : 'missingFastapi', { note: builderNote(contents, 'fastapi', settings), decorator: decorator.name, image: imageLabel(image), function: fn.name });
     }
   },
 });

@@ -2,7 +2,11 @@ import { isHandled } from '../model/handlers.js';
 import type { ModalModel } from '../model/model.js';
 import { existenceExit, isConditionalOnMachine, localRead } from '../model/local-io.js';
 import { runsUnderModal } from '../model/run-where.js';
-import { mayShipLocalFiles, shipsDotenvFile } from '../model/shipping.js';
+import path from 'node:path';
+import type { SyntaxNode } from '../parser/syntax.js';
+import { containerPathOf, containerPathPresence, moduleContainers, shipsLocalFiles, type Container } from '../model/environment/index.js';
+import { resolveAt } from '../model/images.js';
+import { callArguments } from '../model/model.js';
 import { defineRule } from './types.js';
 
 /** Guards under which module code does not run in the container, or runs only there on purpose. */
@@ -39,20 +43,57 @@ export default defineRule({
   },
   check({ model, report }) {
     if (!runsInContainers(model)) return;
-    let shipsFiles: boolean | undefined;
+    let containers: Container[] | undefined;
+    const containersOfModule = (): Container[] => (containers ??= moduleContainers(model));
     for (const statement of model.nodesOfType('if_statement', 'assert_statement')) {
       const stop = existenceExit(model, statement);
       if (!stop || model.guardsOf(statement).some((guard) => SAFE_GUARDS.has(guard.kind))) continue;
-      if (isHandled(statement, STOP_ERRORS) || isConditionalOnMachine(statement) || (shipsFiles ??= mayShipLocalFiles(model))) continue;
+      if (isHandled(statement, STOP_ERRORS) || isConditionalOnMachine(statement) || mayHoldPath(model, containersOfModule(), stop.path)) continue;
       report(stop.check, 'existenceStops', { call: stop.call, outcome: stop.outcome === 'exits' ? 'exits' : 'raises' });
     }
     for (const node of model.nodesOfType('call')) {
       const read = localRead(model, node);
       if (!read || model.guardsOf(node).some((guard) => SAFE_GUARDS.has(guard.kind))) continue;
       if (isHandled(node, read.call.startsWith('subprocess') ? SUBPROCESS_ERRORS : OS_ERRORS) || isConditionalOnMachine(node)) continue;
-      if (read.readsFiles && (shipsFiles ??= mayShipLocalFiles(model))) continue;
-      if (DOTENV_READS.has(read.call) && shipsDotenvFile(model, node)) continue;
+      // A read may find a copy that a shipped file or folder puts where it looks.
+      if (read.readsFiles && containersOfModule().some(shipsLocalFiles)) continue;
+      if (DOTENV_READS.has(read.call) && shipsDotenv(model, containersOfModule(), node)) continue;
       report(node, read.outcome === 'fails' ? 'failsInContainer' : 'emptyInContainer', { call: read.call, missing: read.missing });
     }
   },
 });
+
+/** True when some container of the module may hold the path an existence test looks for. */
+function mayHoldPath(model: ModalModel, containers: Container[], pathNode: SyntaxNode): boolean {
+  return containers.some((container) => {
+    const remote = containerPathOf(model, container, pathNode);
+    return remote === null ? shipsLocalFiles(container) : containerPathPresence(container, remote) !== 'no';
+  });
+}
+
+/**
+ * True when the containers hold the `.env` a `load_dotenv()` / `dotenv_values()` call reads. With no
+ * path, python-dotenv searches upward from the calling module's folder (`/root`): `/root/.env`, then
+ * `/.env`; a relative path is read from the working directory.
+ */
+function shipsDotenv(model: ModalModel, containers: Container[], call: SyntaxNode): boolean {
+  const args = callArguments(call);
+  const pathArgument = args.keywords.get('dotenv_path') ?? args.positional[0];
+  let wanted: string | null = null;
+  if (pathArgument) {
+    const value = resolveAt(model, pathArgument);
+    if (value.kind !== 'str' || value.value.startsWith('/')) return false;
+    wanted = value.value;
+  }
+  return containers.some((container) => {
+    const folder = path.posix.dirname(container.entryFile);
+    const targets = wanted === null ? ancestorsOf(folder).map((dir) => path.posix.join(dir, '.env')) : [path.posix.resolve(container.workdir, wanted)];
+    return targets.some((target) => containerPathPresence(container, target) === 'yes');
+  });
+}
+
+function ancestorsOf(folder: string): string[] {
+  const result = [folder];
+  while (result.at(-1) !== '/') result.push(path.posix.dirname(result.at(-1)!));
+  return result;
+}

@@ -121,3 +121,17 @@ export function locallyDeclaredModules(model: ModalModel, tables: PackageTables 
 function handsToImage(model: ModalModel, basename: string): boolean {
   return model.nodesOfType('string').some((node) => path.posix.basename(node.text.replace(/^[A-Za-z]*['"]{1,3}|['"]{1,3}$/g, '')) === basename);
 }
+
+/** The file or folder a top-level module name refers to in a folder, if the project has one. */
+export function localModulePath(model: ModalModel, folder: string, name: string): string | null {
+  const file = path.join(folder, `${name}.py`);
+  if (model.project.readText?.(model.path, file) !== undefined) return file;
+  const dir = path.join(folder, name);
+  return model.project.isDirectory?.(model.path, dir) ? dir : null;
+}
+
+/** True when a top-level name is a module of the project anywhere the analysis could resolve it. */
+export function isProjectModule(model: ModalModel, name: string): boolean {
+  if (model.moduleFileOf({ module: name, level: 0 })) return true;
+  return localModulePath(model, path.dirname(model.path), name) !== null;
+}
