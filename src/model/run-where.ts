@@ -207,10 +207,3 @@ export function registrationsAt(model: ModalModel, entry: ContainerImport): Arra
   }
   return result;
 }
-
-/** True when the module changes `sys.path`: imports may then come from anywhere. */
-export function changesSysPath(model: ModalModel): boolean {
-  return model.nodesOfType('attribute').some((node) => node.text === 'sys.path' || node.text.endsWith('.sys.path'))
-    || model.imports.some((binding) => binding.module === 'site' || (binding.module === 'sys' && binding.importedName === 'path'));
-}
-

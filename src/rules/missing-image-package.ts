@@ -2,9 +2,9 @@ import type { SyntaxNode } from '../parser/syntax.js';
 import { extendTables, normalizeDistributionName, type DistributionFacts } from '../model/packages/index.js';
 import {
   containerOf, distributionFor, imageLabel, imageProvides, isProjectModule, projectModuleOf, shippedModulePresence,
-  type ImageContents, type PackageSettings,
+  sysPathAdditions, type ImageContents, type PackageSettings,
 } from '../model/environment/index.js';
-import { changesSysPath, containerImports, registrationName, registrationsAt } from '../model/run-where.js';
+import { containerImports, registrationName, registrationsAt } from '../model/run-where.js';
 import { BUILDER_VERSIONS, NEWEST_BUILDER_VERSION } from '../model/packages/index.js';
 import { defineRule } from './types.js';
 
@@ -89,11 +89,12 @@ export default defineRule({
   check({ model, options, report }) {
     if (model.registrations.length === 0) return;
     const settings = packageSettings(options);
-    const sysPath = changesSysPath(model);
+    // A change to `sys.path` that cannot be read may make any module importable.
+    const sysPathUnread = sysPathAdditions(model) === null;
     for (const entry of containerImports(model)) {
       if (entry.level !== 0) continue;
       const top = entry.module.split('.')[0]!;
-      if (sysPath) continue;
+      if (sysPathUnread) continue;
       for (const { registration, image } of registrationsAt(model, entry)) {
         if (image.kind === 'unknown') continue;
         const container = containerOf(model, registration);

@@ -1,11 +1,12 @@
 import path from 'node:path';
 import type { SyntaxNode } from '../../parser/syntax.js';
-import { importedPath } from '../imported-names.js';
 import { resolveAt } from '../images.js';
-import { callArguments, unwrapParens, type ModalModel, type Registration } from '../model.js';
+import { callArguments, type ModalModel, type Registration } from '../model.js';
 import { imageContents, projectFile, type ImageContents, type ShippedPath } from './image-contents.js';
 import { imageSourceOf, type ImageSource } from './image-source.js';
+import { sysPathAdditions } from './deploy-machine.js';
 import { legacyMountsOf, type MountedFile } from './legacy-mounts.js';
+import { pathExpressionValue } from './path-values.js';
 
 /*
  * One container of a registration: its image, what Modal ships on its own (modal-client 1.5.4
@@ -75,7 +76,10 @@ export function containerOf(model: ModalModel, registration: Registration): Cont
   const contents = imageContents(model, image);
   const entry = entryLayout(model);
   const entryFile = path.posix.join('/root', ...path.relative(entry.searchRoot, model.path).split(path.sep));
-  const sysPath = contents.sysPathUnknown ? null : [...new Set(['/root', contents.workdir, ...contents.pythonPath])];
+  // Folders the module adds to `sys.path` itself (`sys.path.append(str(Path(__file__).parent / "lib"))`) name container folders too.
+  const entryFileOf = path.posix.join('/root', ...path.relative(entry.searchRoot, model.path).split(path.sep));
+  const additions = (sysPathAdditions(model) ?? []).map((node) => pathExpressionValue(model, node, entryFileOf, contents.workdir));
+  const sysPath = contents.sysPathUnknown || additions.includes(null) ? null : [...new Set(['/root', contents.workdir, ...contents.pythonPath, ...(additions as string[])])];
   const entryShipped = registration.kind === 'local_entrypoint' || isSerialized(model, registration) !== true;
   const container: Container = { registration, image, contents, mounts: legacyMountsOf(model, registration), entry, entryShipped, entryFile, sysPath, workdir: contents.workdir };
   containers.set(registration, { model, container });
@@ -115,9 +119,11 @@ function within(inner: string, outer: string): boolean {
 /** Whether a local path (as an image step names it) has an entry at `relative` below it: yes, no, or unknown. */
 function localHas(model: ModalModel, local: string | null, relative: string): Presence {
   if (local === null) return 'unknown';
-  const file = path.join(projectFile(model, local), ...relative.split('/').filter(Boolean));
-  if (model.project.readText?.(model.path, file) !== undefined || model.project.isDirectory?.(model.path, file)) return 'yes';
-  return model.project.readText ? 'no' : 'unknown';
+  const folder = projectFile(model, local);
+  // A shipped folder this checkout does not have (built, downloaded, or named from another working directory) may hold anything.
+  if (!model.project.isDirectory?.(model.path, folder)) return 'unknown';
+  const file = path.join(folder, ...relative.split('/').filter(Boolean));
+  return model.project.readText?.(model.path, file) !== undefined || model.project.isDirectory?.(model.path, file) ? 'yes' : 'no';
 }
 
 /**
@@ -173,65 +179,8 @@ export function shipsLocalFiles(container: Container): boolean {
  * entry file's container path, relative paths are read from the working directory. Null when it
  * cannot be read.
  */
-export function containerPathOf(model: ModalModel, container: Container, node: SyntaxNode | null | undefined, depth = 0): string | null {
-  if (!node || depth > 20) return null;
-  const expr = unwrapParens(node);
-  switch (expr.type) {
-    case 'identifier':
-      if (expr.text === '__file__' && model.bindingsFor(expr).length === 0) return container.entryFile;
-      return containerPathOf(model, container, model.boundValue(expr), depth + 1);
-    case 'string':
-    case 'concatenated_string': {
-      const value = model.resolve(expr);
-      return value.kind === 'str' ? path.posix.resolve(container.workdir, value.value) : null;
-    }
-    case 'attribute': {
-      if (expr.field('attribute')!.text !== 'parent') return null;
-      const inner = containerPathOf(model, container, expr.field('object'), depth + 1);
-      return inner === null ? null : path.posix.dirname(inner);
-    }
-    case 'subscript': {
-      const value = expr.field('value');
-      const index = model.resolve(expr.field('subscript'));
-      if (value?.type !== 'attribute' || value.field('attribute')!.text !== 'parents' || index.kind !== 'num') return null;
-      let inner = containerPathOf(model, container, value.field('object'), depth + 1);
-      for (let i = 0; inner !== null && i <= index.value; i++) inner = path.posix.dirname(inner);
-      return inner;
-    }
-    case 'binary_operator': {
-      if (!expr.children.some((child) => !child.isNamed && child.text === '/')) return null;
-      const left = containerPathOf(model, container, expr.field('left'), depth + 1);
-      const right = model.resolve(expr.field('right'));
-      return left !== null && right.kind === 'str' ? path.posix.resolve(left, right.value) : null;
-    }
-    case 'call': {
-      const callee = expr.field('function');
-      const args = callArguments(expr);
-      const name = importedPath(model, callee) ?? (callee?.type === 'identifier' && model.bindingsFor(callee).length === 0 ? callee.text : '');
-      if (/^pathlib\.(Pure)?(Posix)?Path$/.test(name) && args.positional.length === 1) return containerPathOf(model, container, args.positional[0], depth + 1);
-      if (/^pathlib\.Path\.cwd$/.test(name)) return container.workdir;
-      if (name === 'os.getcwd') return container.workdir;
-      if (name === 'os.path.dirname') {
-        const inner = containerPathOf(model, container, args.positional[0], depth + 1);
-        return inner === null ? null : path.posix.dirname(inner);
-      }
-      if (name === 'os.path.abspath' || name === 'os.path.realpath' || name === 'str' || name === 'os.fspath') return containerPathOf(model, container, args.positional[0], depth + 1);
-      if (name === 'os.path.join' && args.positional.length > 0) {
-        let joined = containerPathOf(model, container, args.positional[0], depth + 1);
-        for (const part of args.positional.slice(1)) {
-          const value = model.resolve(part);
-          joined = joined !== null && value.kind === 'str' ? path.posix.resolve(joined, value.value) : null;
-        }
-        return joined;
-      }
-      if (callee?.type === 'attribute' && ['resolve', 'absolute', 'expanduser'].includes(callee.field('attribute')!.text) && args.positional.length === 0) {
-        return containerPathOf(model, container, callee.field('object'), depth + 1);
-      }
-      return null;
-    }
-    default:
-      return null;
-  }
+export function containerPathOf(model: ModalModel, container: Container, node: SyntaxNode | null | undefined): string | null {
+  return pathExpressionValue(model, node, container.entryFile, container.workdir);
 }
 
 /** Image steps that put local files into an image. */

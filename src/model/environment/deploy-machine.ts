@@ -1,5 +1,7 @@
 import path from 'node:path';
-import type { ModalModel } from '../model.js';
+import type { SyntaxNode } from '../../parser/syntax.js';
+import { callArguments, type ModalModel } from '../model.js';
+import { pathExpressionValue } from './path-values.js';
 import { DEFAULT_TABLES, importNamesOf, installedDistributions, type PackageTables } from '../packages/index.js';
 import { emptySpec, readPyproject, readRequirementsFile, readUvLock, pyprojectName, type InstallSpec } from '../packages/requirements.js';
 
@@ -63,13 +65,13 @@ export interface ProjectModule {
 export function projectModuleOf(model: ModalModel, dottedName: string): ProjectModule | null {
   const parts = dottedName.split('.');
   const top = parts[0]!;
-  const machine = deployMachineOf(model);
-  for (const folder of machine.sysPath) {
+  const folders = deploySysPath(model) ?? deployMachineOf(model).sysPath;
+  for (const folder of folders) {
     const file = path.join(folder, `${top}.py`);
     if (file !== model.path && model.project.readText?.(model.path, file) !== undefined) return { location: file, folder, namespace: false };
     if (model.project.readText?.(model.path, path.join(folder, top, '__init__.py')) !== undefined) return { location: path.join(folder, top), folder, namespace: false };
   }
-  for (const folder of machine.sysPath) {
+  for (const folder of folders) {
     const dir = path.join(folder, top);
     if (!model.project.isDirectory?.(model.path, dir)) continue;
     // A bare folder counts only when the imported submodule is in it (a data folder named like a package is not code).
@@ -134,4 +136,40 @@ export function localModulePath(model: ModalModel, folder: string, name: string)
 export function isProjectModule(model: ModalModel, name: string): boolean {
   if (model.moduleFileOf({ module: name, level: 0 })) return true;
   return localModulePath(model, path.dirname(model.path), name) !== null;
+}
+
+const additionsCache = new WeakMap<ModalModel, SyntaxNode[] | null>();
+
+/**
+ * The folders the module adds to `sys.path` with `sys.path.append(X)` / `sys.path.insert(i, X)`,
+ * as path expressions (each names one folder on the deploying machine and one in the container);
+ * null when some change cannot be read (`sys.path = ...`, `extend`, `site`, `from sys import path`).
+ * Reads such as `if folder not in sys.path:` change nothing.
+ */
+export function sysPathAdditions(model: ModalModel): SyntaxNode[] | null {
+  if (additionsCache.has(model)) return additionsCache.get(model)!;
+  let result: SyntaxNode[] | null = [];
+  if (model.imports.some((binding) => binding.module === 'site' || (binding.module === 'sys' && binding.importedName === 'path'))) result = null;
+  for (const node of model.nodesOfType('attribute')) {
+    if (result === null) break;
+    if (node.text !== 'sys.path' && !node.text.endsWith('.sys.path')) continue;
+    const parent = node.parent;
+    if (parent?.type === 'comparison_operator' || (parent?.type === 'call' && parent.field('function') !== node) || parent?.type === 'argument_list') continue;
+    const method = parent?.type === 'attribute' && parent.field('object') === node ? parent.field('attribute')!.text : null;
+    const call = parent?.parent?.type === 'call' && parent.parent.field('function') === parent ? parent.parent : null;
+    const args = call ? callArguments(call) : null;
+    const added = method === 'append' ? args?.positional[0] : method === 'insert' ? args?.positional[1] : undefined;
+    if (added && pathExpressionValue(model, added, model.path, deployMachineOf(model).projectRoot ?? path.dirname(model.path)) !== null) result.push(added);
+    else if (method !== 'index' && method !== 'count' && method !== 'copy') result = null;
+  }
+  additionsCache.set(model, result);
+  return result;
+}
+
+/** The deploying machine's `sys.path` with the module's own additions: null when one cannot be read. */
+export function deploySysPath(model: ModalModel): string[] | null {
+  const additions = sysPathAdditions(model);
+  if (additions === null) return null;
+  const cwd = deployMachineOf(model).projectRoot ?? path.dirname(model.path);
+  return [...deployMachineOf(model).sysPath, ...additions.map((node) => pathExpressionValue(model, node, model.path, cwd)!)];
 }

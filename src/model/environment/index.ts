@@ -14,5 +14,7 @@ export {
   containerOf, containerPathOf, containerPathPresence, entryLayout, importingContainers, isSerialized, mayImportProjectModule,
   moduleContainers, shippedModulePresence, shipsLocalFiles, type Container, type EntryLayout, type Presence,
 } from './container.js';
+export { deploySysPath, sysPathAdditions } from './deploy-machine.js';
+export { pathExpressionValue } from './path-values.js';
 export { deployMachineOf, isProjectModule, localModulePath, locallyDeclaredModules, projectModuleOf, type DeployMachine, type ProjectModule } from './deploy-machine.js';
 export { legacyMountsOf, usesLegacyMounts, type MountedFile } from './legacy-mounts.js';
