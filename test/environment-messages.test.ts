@@ -48,3 +48,28 @@ describe('environment messages', () => {
     expect(undeclared!.message).toContain('may not be installed');
   });
 });
+
+describe('serialized-web-endpoint and the environment model', () => {
+  it('keeps the certain failure where a step cannot put the module on the import path', async () => {
+    const file = path.resolve(import.meta.dirname, '../fixtures/serialized-web-endpoint/fail_steps_that_add_no_module.py');
+    const report = await lint([{ path: file }], { root: path.dirname(file), toolVersion: 'test', select: ['serialized-web-endpoint'], ignore: [], severities: {}, ruleOptions: {}, ignoredForFile: () => new Set() });
+    const found = report.files[0]!.diagnostics.map((d) => `${d.range.start.line}:${d.severity}`);
+    expect(found).toEqual(['19:error', '25:error', '31:error']);
+  });
+
+  it('lowers it to the convention where a step may ship the module', async () => {
+    const file = path.resolve(import.meta.dirname, '../fixtures/serialized-web-endpoint/fail_convention_steps_that_ship/service.py');
+    const report = await lint([{ path: file }], { root: path.dirname(file), toolVersion: 'test', select: ['serialized-web-endpoint'], ignore: [], severities: {}, ruleOptions: {}, ignoredForFile: () => new Set() });
+    expect(new Set(report.files[0]!.diagnostics.map((d) => d.severity))).toEqual(new Set(['warning']));
+  });
+});
+
+describe('unguarded-local-io and the environment model', () => {
+  it('leaves load_dotenv() alone when Secret.from_dotenv() brings the variables, and reports it otherwise', async () => {
+    const body = '@app.function()\ndef f():\n    return 1\n';
+    const withSecret = await findings({ 'app.py': `import modal\nfrom dotenv import load_dotenv\nload_dotenv()\napp = modal.App("a", secrets=[modal.Secret.from_dotenv()])\n${body}` }, ['unguarded-local-io']);
+    expect(withSecret).toEqual([]);
+    const without = await findings({ 'app.py': `import modal\nfrom dotenv import load_dotenv\nload_dotenv()\napp = modal.App("a")\n${body}` }, ['unguarded-local-io']);
+    expect(without.map((finding) => finding.message)).toEqual([expect.stringContaining('`load_dotenv()` runs at import time')]);
+  });
+});
