@@ -207,3 +207,26 @@ export function registrationsAt(model: ModalModel, entry: ContainerImport): Arra
   }
   return result;
 }
+
+/**
+ * The module-level imports of a module that a container runs when it imports the module (a helper
+ * shipped with `add_local_python_source`): those outside guards, `try` blocks that handle the
+ * failure, tests of the interpreter and `with image.imports():` blocks.
+ */
+export function moduleLevelContainerImports(model: ModalModel): Array<Pick<ContainerImport, 'module' | 'level' | 'importedNames'> & { line: number }> {
+  const result: Array<Pick<ContainerImport, 'module' | 'level' | 'importedNames'> & { line: number }> = [];
+  for (const statement of model.nodesOfType('import_statement', 'import_from_statement')) {
+    if (!moduleLevel(model, statement)) continue;
+    const guards = model.guardsOf(statement);
+    if (guards.some((guard) => NOT_RUN_IN_CONTAINER.has(guard.kind) || guard.kind === 'function' || guard.kind === 'image-imports')) continue;
+    if (isHandled(statement, IMPORT_ERRORS) || underEnvironmentTest(statement)) continue;
+    const bindings = model.imports.filter((binding) => binding.statement === statement);
+    // `import a, b` binds two modules in one statement.
+    for (const module of new Set(bindings.map((binding) => `${binding.level}:${binding.module}`))) {
+      const [level, name] = [Number(module.split(':')[0]), module.slice(module.indexOf(':') + 1)];
+      const names = bindings.filter((binding) => binding.module === name && binding.level === level).flatMap((binding) => (binding.importedName && binding.importedName !== '*' ? [binding.importedName] : []));
+      result.push({ module: name, level, importedNames: names, line: statement.startRow + 1 });
+    }
+  }
+  return result;
+}

@@ -1,10 +1,12 @@
+import path from 'node:path';
+import type { ModalModel } from '../model/model.js';
 import type { SyntaxNode } from '../parser/syntax.js';
 import { extendTables, normalizeDistributionName, type DistributionFacts } from '../model/packages/index.js';
 import {
   containerOf, distributionFor, imageLabel, imageProvides, isProjectModule, projectModuleOf, shippedModulePresence,
-  sysPathAdditions, type ImageContents, type PackageSettings,
+  sysPathAdditions, type Container, type ImageContents, type PackageSettings,
 } from '../model/environment/index.js';
-import { containerImports, registrationName, registrationsAt } from '../model/run-where.js';
+import { containerImports, importedFiles, moduleLevelContainerImports, registrationName, registrationsAt } from '../model/run-where.js';
 import { BUILDER_VERSIONS, NEWEST_BUILDER_VERSION } from '../model/packages/index.js';
 import { defineRule } from './types.js';
 
@@ -65,7 +67,7 @@ export default defineRule({
   tags: ['imports', 'image', 'container'],
   summary: 'A package imported in the container is not installed in the function\'s image.',
   docs: {
-    what: 'Reads what each function\'s image installs (`pip_install`, `uv_pip_install`, requirements files, `pyproject.toml`, `uv.lock`, plain `pip install` commands, with each package\'s dependencies) and reports an import that runs in the container, in a registered function or class or at module level of the Modal file, whose package the image never installs. Also reports `@modal.fastapi_endpoint` on an image without FastAPI, and `@modal.web_endpoint` there with a message that says the old name itself raises at import in Modal 1.x and that the FastAPI requirement is its replacement\'s. Imports of the project\'s own modules (beside the file, or in the project root, which `modal run` / `modal deploy` put on `sys.path`) are `local-module-not-in-image`\'s, never reported here. Silent whenever the image cannot be read in full (a Dockerfile, a registry image with packages of its own, an install the tables do not know), for modules of the project, and for imports that are handled or may be meant not to run: under `try: ... except ImportError`, `contextlib.suppress(ImportError)`, `if TYPE_CHECKING:`, `if modal.is_local():`, or a test of the Python version, the platform or what is installed.',
+    what: 'Reads what each function\'s image installs (`pip_install`, `uv_pip_install`, requirements files, `pyproject.toml`, `uv.lock`, plain `pip install` commands, with each package\'s dependencies) and reports an import that runs in the container, in a registered function or class or at module level of the Modal file, whose package the image never installs. Also reports `@modal.fastapi_endpoint` on an image without FastAPI, and `@modal.web_endpoint` there with a message that says the old name itself raises at import in Modal 1.x and that the FastAPI requirement is its replacement\'s. A project module the container holds (shipped with `add_local_python_source`, or part of the entry\'s package) runs its own module-level imports there: one the image does not install is reported at the entry module\'s import, naming the chain. Imports of the project\'s own modules (beside the file, or in the project root, which `modal run` / `modal deploy` put on `sys.path`) are `local-module-not-in-image`\'s, never reported here. Silent whenever the image cannot be read in full (a Dockerfile, a registry image with packages of its own, an install the tables do not know), for modules of the project, and for imports that are handled or may be meant not to run: under `try: ... except ImportError`, `contextlib.suppress(ImportError)`, `if TYPE_CHECKING:`, `if modal.is_local():`, or a test of the Python version, the platform or what is installed.',
     why: 'The container imports the function\'s module and runs its body with only the image\'s packages, the standard library and Modal\'s own client requirements (modal-client `builder/<version>.txt`). A missing package is a ModuleNotFoundError after a successful deploy; a `fastapi_endpoint` without FastAPI fails as the container starts (modal-client `_runtime/asgi.py`).',
     example: 'import modal\n\nimage = modal.Image.debian_slim().uv_pip_install("numpy")\napp = modal.App("report-builder", image=image)\n\n@app.function()\ndef summarise():\n    import pandas as pd\n    return pd.DataFrame({"a": [1, 2]}).sum()',
     useInstead: 'import modal\n\nimage = modal.Image.debian_slim().uv_pip_install("numpy", "pandas")\napp = modal.App("report-builder", image=image)\n\n@app.function()\ndef summarise():\n    import pandas as pd\n    return pd.DataFrame({"a": [1, 2]}).sum()',
@@ -83,6 +85,7 @@ export default defineRule({
   },
   messages: {
     missing: '`{module}` is imported {where}, but {image} does not install it{note}: `{function}` fails with ModuleNotFoundError in the container. Add it to the image, for example `.uv_pip_install("{distribution}")`.',
+    missingThrough: '`{module}` is shipped to the container of `{function}`, and imports {package} at module level ({chain}), but {image} does not install it{note}: importing `{module}` there fails with ModuleNotFoundError. Add it to the image, for example `.uv_pip_install("{distribution}")`.',
     missingFastapi: '`@modal.{decorator}` needs FastAPI in the container, and {image} does not install it{note}: Modal raises when `{function}` starts. Add `.uv_pip_install("fastapi[standard]")`.',
     missingFastapiRenamed: '`@modal.web_endpoint` raises DeprecationError when this file is imported (Modal 1.x renamed it `@modal.fastapi_endpoint`); its replacement `@modal.fastapi_endpoint` needs FastAPI in the container, and {image} does not install it{note}, so `{function}` would still fail when it starts. Rename the decorator and add `.uv_pip_install("fastapi[standard]")`.',
   },
@@ -113,6 +116,7 @@ export default defineRule({
         break;
       }
     }
+    if (!sysPathUnread) reportThroughShippedModules(model, settings, report);
     const reported = new Set<SyntaxNode>();
     for (const fn of model.functions) {
       const decorator = fn.decorators.find((candidate) => candidate.name === 'fastapi_endpoint' || candidate.name === 'web_endpoint');
@@ -126,3 +130,63 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * Imports that project modules shipped to a container (`add_local_python_source`, the entry's own
+ * package) make at their module level run there too: one the image does not install is reported at
+ * the entry module's import, naming the chain.
+ */
+function reportThroughShippedModules(model: ModalModel, settings: PackageSettings, report: (node: SyntaxNode, id: 'missingThrough', data: Record<string, string>) => void): void {
+  const base = path.dirname(model.path);
+  const label = (file: string): string => path.relative(base, file) || path.basename(file);
+  for (const entry of containerImports(model)) {
+    const resolve = (module: string, level: number): string | null => model.moduleFileOf({ module, level });
+    const files = importedFiles(resolve, entry).filter((file) => file !== model.path);
+    if (files.length === 0) continue;
+    for (const { registration, image } of registrationsAt(model, entry)) {
+      if (image.kind === 'unknown') continue;
+      const container = containerOf(model, registration);
+      // Only a module the container holds runs there; one it lacks is `local-module-not-in-image`'s.
+      if (entry.level === 0 && shippedModulePresence(model, container, entry.module.split('.')[0]!) !== 'yes') continue;
+      const found = missingThroughChain(model, container, files, settings, label);
+      if (!found) continue;
+      const name = `${'.'.repeat(entry.level)}${entry.module}`;
+      report(entry.moduleNode, 'missingThrough', {
+        module: name || entry.importedNames.join(', '), function: registrationName(registration), package: found.package, chain: found.chain.join(', '),
+        image: imageLabel(image), note: builderNote(container.contents, found.package, settings), distribution: distributionFor(found.package, settings.tables),
+      });
+      break;
+    }
+  }
+}
+
+function missingThroughChain(model: ModalModel, container: Container, starts: string[], settings: PackageSettings, label: (file: string) => string): { chain: string[]; package: string } | null {
+  const visited = new Set<string>([model.path, ...starts]);
+  let frontier = starts.map((file) => ({ file, chain: [] as string[] }));
+  for (let depth = 0; frontier.length > 0 && depth < 10; depth++) {
+    const next: typeof frontier = [];
+    for (const { file, chain } of frontier) {
+      const helper = model.project.modelOf?.(file);
+      if (!helper || sysPathAdditions(helper) === null) continue;
+      for (const imported of moduleLevelContainerImports(helper)) {
+        const top = imported.module.split('.')[0]!;
+        const step = `${label(file)}:${imported.line} imports ${'.'.repeat(imported.level)}${imported.module}`;
+        const resolve = (module: string, level: number): string | null => helper.moduleFileOf({ module, level });
+        const local = importedFiles(resolve, imported);
+        if (imported.level > 0 || local.length > 0 || isProjectModule(helper, top) || projectModuleOf(helper, imported.module)) {
+          // A project module the container holds runs there in turn.
+          if (imported.level > 0 || shippedModulePresence(model, container, top) === 'yes') {
+            for (const target of local) if (!visited.has(target)) {
+              visited.add(target);
+              next.push({ file: target, chain: [...chain, step] });
+            }
+          }
+          continue;
+        }
+        if (imported.level === 0 && imageProvides(container.contents, top, settings) === 'no') return { chain: [...chain, step], package: top };
+      }
+    }
+    frontier = next;
+  }
+  return null;
+}
