@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { SyntaxNode } from '../parser/syntax.js';
 import type { ModalModel } from '../model/model.js';
 import { importedFiles, isEntryModule, moduleSummaryOf, NOT_RUN_LOCALLY } from '../model/run-where.js';
-import { locallyDeclaredModules } from '../model/environment/deploy-machine.js';
+import { locallyDeclaredModules, projectModuleOf } from '../model/environment/deploy-machine.js';
 import { defineRule } from './types.js';
 
 export const DEFAULT_HEAVY_PACKAGES = [
@@ -82,6 +82,8 @@ export default defineRule({
     for (const binding of model.imports) {
       const top = binding.module.split('.')[0]!;
       if (binding.level !== 0 || !heavy.has(top) || reported.has(binding.moduleNode)) continue;
+      // A project package named like a heavy one (`datasets/` of the project) is followed as a project module below.
+      if (model.moduleFileOf({ module: top, level: 0 }) || projectModuleOf(model, binding.module)) continue;
       if (model.guardsOf(binding.statement).some((guard) => NOT_RUN_LOCALLY.has(guard.kind))) continue;
       reported.add(binding.moduleNode);
       report(binding.moduleNode, declared(top) ? 'heavyImportDeclared' : 'heavyImport', { module: binding.module, package: top });
@@ -89,7 +91,7 @@ export default defineRule({
     if (!model.project.moduleSummary) return;
     const summary = moduleSummaryOf(model);
     for (const entry of summary.imports) {
-      if (entry.level === 0 && heavy.has(entry.module.split('.')[0]!)) continue;
+      if (entry.level === 0 && heavy.has(entry.module.split('.')[0]!) && !model.moduleFileOf({ module: entry.module.split('.')[0]!, level: 0 })) continue;
       const files = importedFiles((module, level) => model.moduleFileOf({ module, level }), entry);
       for (const file of files) {
         const found = heavyChain(model, file, heavy);

@@ -43,7 +43,9 @@ export function entryLayout(model: ModalModel): EntryLayout {
     dir = parent;
   }
   const packageName = packageDir ? path.basename(packageDir) : null;
-  const asPackage = model.imports.some((binding) => binding.level > 0 || (packageName !== null && binding.level === 0 && binding.module.split('.')[0] === packageName));
+  // `import trailcaml` beside a `trailcaml.py` imports that module (the script's folder comes first on `sys.path`), not the package around it.
+  const ownPackageShadowed = packageName !== null && (model.project.readText?.(model.path, path.join(folder, `${packageName}.py`)) !== undefined || (model.project.isDirectory?.(model.path, path.join(folder, packageName)) ?? false));
+  const asPackage = model.imports.some((binding) => binding.level > 0 || (packageName !== null && !ownPackageShadowed && binding.level === 0 && binding.module.split('.')[0] === packageName));
   if (asPackage && packageDir) return { mode: 'package', searchRoot: path.dirname(packageDir), packageDir };
   return { mode: 'script', searchRoot: folder, packageDir: null };
 }
