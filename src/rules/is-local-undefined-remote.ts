@@ -6,6 +6,7 @@ import { nameRole, readsModuleGlobal } from '../model/names.js';
 import {
   chainKey, containerOf, imageLabel, imageProvides, isProjectModule, isSerialized, locallyDeclaredModules, projectModuleOf, type ImageSource,
 } from '../model/environment/index.js';
+import { DEFAULT_TABLES, importNamesOf, installedDistributions } from '../model/packages/index.js';
 import { STDLIB_MODULES } from '../model/packages/stdlib-modules.js';
 import { enclosingScope } from '../model/scope.js';
 import { defineRule } from './types.js';
@@ -93,6 +94,8 @@ function checkImageImportNames(model: ModalModel, report: (node: SyntaxNode, id:
   const blocks = model.nodesOfType('with_statement').filter((statement) => enclosingScope(statement) === model.root && model.imageImportsReceiver(statement) !== null);
   if (blocks.length === 0) return;
   const declared = locallyDeclaredModules(model);
+  // Whatever the Modal client installs is on every machine that deploys.
+  const withModal = modalClientModules();
   const registrationOf = new Map<SyntaxNode, { name: string; image: ImageSource; contents: ReturnType<typeof containerOf>['contents'] }>();
   for (const fn of model.functions) {
     const registration = model.registrationOf(fn);
@@ -118,7 +121,7 @@ function checkImageImportNames(model: ModalModel, report: (node: SyntaxNode, id:
         if (guards.some((guard) => SKIPPED_GUARDS.has(guard.kind))) continue;
         const outermostFunction = guards.filter((guard) => guard.kind === 'function').at(-1)?.node;
         if (!outermostFunction) {
-          if (declared?.has(top) || reported.has('module')) continue;
+          if (declared?.has(top) || withModal.has(top) || reported.has('module')) continue;
           reported.add('module');
           report(use, 'imageImportsAtImport', { name: use.text, image: label, package: top });
           continue;
@@ -131,4 +134,15 @@ function checkImageImportNames(model: ModalModel, report: (node: SyntaxNode, id:
       }
     }
   }
+}
+
+let clientModules: Set<string> | null = null;
+
+/** Top-level modules of the Modal client and its dependencies (from the package tables). */
+function modalClientModules(): Set<string> {
+  if (!clientModules) {
+    const installed = installedDistributions([{ name: 'modal', extras: [] }], DEFAULT_TABLES);
+    clientModules = new Set([...installed.distributions].flatMap((name) => importNamesOf(name, DEFAULT_TABLES)));
+  }
+  return clientModules;
 }

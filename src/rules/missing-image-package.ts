@@ -160,7 +160,23 @@ function reportThroughShippedModules(model: ModalModel, settings: PackageSetting
   }
 }
 
-function missingThroughChain(model: ModalModel, container: Container, starts: string[], settings: PackageSettings, label: (file: string) => string): { chain: string[]; package: string } | null {
+type ChainResult = { chain: string[]; package: string } | null;
+/** Answers by image contents and starting files: every registration of a module asks about the same imports. */
+const chainCache = new WeakMap<Container['contents'], WeakMap<PackageSettings, Map<string, ChainResult>>>();
+
+function missingThroughChain(model: ModalModel, container: Container, starts: string[], settings: PackageSettings, label: (file: string) => string): ChainResult {
+  let bySettings = chainCache.get(container.contents);
+  if (!bySettings) chainCache.set(container.contents, (bySettings = new WeakMap()));
+  let byStart = bySettings.get(settings);
+  if (!byStart) bySettings.set(settings, (byStart = new Map()));
+  const key = `${model.path}\0${starts.join('\0')}`;
+  if (byStart.has(key)) return byStart.get(key)!;
+  const found = walkChain(model, container, starts, settings, label);
+  byStart.set(key, found);
+  return found;
+}
+
+function walkChain(model: ModalModel, container: Container, starts: string[], settings: PackageSettings, label: (file: string) => string): ChainResult {
   const visited = new Set<string>([model.path, ...starts]);
   let frontier = starts.map((file) => ({ file, chain: [] as string[] }));
   for (let depth = 0; frontier.length > 0 && depth < 10; depth++) {
