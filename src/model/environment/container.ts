@@ -173,7 +173,9 @@ export function containerPathPresence(container: Container, remote: string): Pre
 
 /** True when the container holds local files beyond the entry module, or may (a step or mount the model cannot read). */
 export function shipsLocalFiles(container: Container): boolean {
-  return container.contents.filesUnknown !== null || shippedPaths(container).length > 0;
+  // Python sources (`add_local_python_source`) bring `.py` files only, not the data a read looks for.
+  return container.contents.filesUnknown !== null
+    || shippedPaths(container).some((shipped) => shipped === null || (shipped.step !== 'add_local_python_source' && shipped.step !== 'Mount.from_local_python_packages'));
 }
 
 /**
