@@ -353,7 +353,8 @@ describe('failures outside the rules are contained to their file', () => {
     // A short chain is still followed to the App at its end.
     const short = trees.make({ 'heavy.py': HEAVY, 'a.py': files['m0.py']!.replace('m1', 'b'), 'b.py': 'import modal\napp = modal.App("chain-app")\n' });
     const run = runCli(['--no-cache', '--format', 'json', '.'], { cwd: short });
-    expect(positions(jsonOf(run), 'a.py')).toEqual(['a.py:4:27 min-containers-with-gpu']);
+    // `from b import app` also fails in the container of `f0`, which receives only `a.py`.
+    expect(positions(jsonOf(run), 'a.py')).toEqual(['a.py:2:6 local-module-not-in-image', 'a.py:4:27 min-containers-with-gpu']);
   }, 180_000);
 
   it('an exception while building a file\'s model becomes a notice on that file; the other files keep their findings', async () => {

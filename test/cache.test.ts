@@ -58,11 +58,13 @@ describe('result cache', () => {
       // worker.py itself never changes: only the dependency check can notice that `app` stopped being an App.
       'worker.py': 'import modal\nfrom common import app\n\n@app.function(gpu="A10G", min_containers=1)\ndef run(): ...\n',
     });
-    expect(await run(dir)).toEqual(['worker.py:4:min-containers-with-gpu:warning']);
+    // `from common import app` also fails in `run`'s container, which receives only worker.py: not what this test is about.
+    const only = (findings: string[]) => findings.filter((finding) => !finding.includes('local-module-not-in-image'));
+    expect(only(await run(dir))).toEqual(['worker.py:4:min-containers-with-gpu:warning']);
     fs.writeFileSync(path.join(dir, 'common.py'), 'import modal\napp = object()\n');
-    expect(await run(dir)).toEqual([]);
+    expect(only(await run(dir))).toEqual([]);
     fs.writeFileSync(path.join(dir, 'common.py'), 'import modal\napp = modal.App("shared-app")\n');
-    expect(await run(dir)).toEqual(['worker.py:4:min-containers-with-gpu:warning']);
+    expect(only(await run(dir))).toEqual(['worker.py:4:min-containers-with-gpu:warning']);
   });
 
   it('invalidates a result when a requirements file it read changes, and when a helper module gains a heavy import', async () => {

@@ -177,7 +177,7 @@ describe('list lengths', () => {
 });
 
 describe('lists that change size', () => {
-  it('does not count a list that is appended to, extended or sliced', () => {
+  it('counts appends under constant loops and is_local() branches, and no other resize', () => {
     const source = [
       'import modal',
       'def secrets():',
@@ -189,7 +189,13 @@ describe('lists that change size', () => {
       'use = secrets()',
     ].join('\n');
     const model = modelOf(source);
-    expect(possibleLengths(model, useOf(model))).toBeNull();
+    expect(possibleLengths(model, useOf(model))?.map((entry) => [entry.length, entry.locality])).toEqual([[1, 'container'], [1, 'local']]);
+    const looped = modelOf('import modal\nfound = []\nif modal.is_local():\n    for key in ("a", "b"):\n        found.append(key)\nuse = found\n');
+    expect(possibleLengths(looped, useOf(looped))?.map((entry) => [entry.length, entry.locality])).toEqual([[2, 'local'], [0, 'container']]);
+    const unknownLoop = modelOf('import modal, os\nfound = []\nfor key in os.environ:\n    found.append(key)\nuse = found\n');
+    expect(possibleLengths(unknownLoop, useOf(unknownLoop))).toBeNull();
+    const extended = modelOf('found = []\nfound.extend([1, 2])\nuse = found\n');
+    expect(possibleLengths(extended, useOf(extended))).toBeNull();
     const sliced = modelOf('items = [1, 2]\nitems[1:] = []\nuse = items\n');
     expect(possibleLengths(sliced, useOf(sliced))).toBeNull();
   });

@@ -5,9 +5,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { ProjectIndex } from '../src/engine/project.js';
 import { installedDistributions, parseRequirement } from '../src/model/packages/index.js';
 import { readPyproject, readRequirementsFile, readShellCommand, readUvLock, emptySpec } from '../src/model/packages/requirements.js';
-import {
-  containerImports, entryLayout, imageContents, imageProvides, imageSourceOf, isEntryModule, moduleSummaryOf,
-} from '../src/model/run-where.js';
+import { containerImports, isEntryModule, moduleSummaryOf } from '../src/model/run-where.js';
+import { containerOf, entryLayout, imageContents, imageProvides, imageSourceOf, shippedModulePresence } from '../src/model/environment/index.js';
 import { getParser, parseWith } from '../src/parser/parser.js';
 
 const parser = await getParser();
@@ -152,9 +151,11 @@ describe('image contents', () => {
     const { model } = modelIn({
       'app.py': 'import modal\nimg = modal.Image.debian_slim().add_local_python_source("helpers.sub").add_local_file("p.py", "/root/").add_local_dir("cfg", "/root/cfg/")\napp = modal.App("a", image=img)\n@app.function()\ndef f(): pass\n',
     });
-    const contents = imageContents(model, imageSourceOf(model, model.registrations[0]!));
-    expect([...contents.localModules].sort()).toEqual(['cfg', 'helpers', 'p']);
-    expect(contents.localOpaque).toBeNull();
+    const container = containerOf(model, model.registrations[0]!);
+    expect(container.contents.files.map((file) => file.remote).sort()).toEqual(['/root/cfg', '/root/helpers', '/root/p.py']);
+    expect(container.contents.filesUnknown).toBeNull();
+    for (const name of ['cfg', 'helpers', 'p']) expect(shippedModulePresence(model, container, name)).toBe('yes');
+    expect(shippedModulePresence(model, container, 'other')).toBe('no');
   });
 });
 

@@ -409,10 +409,65 @@ function mayBeResized(model: ModalModel, listNode: SyntaxNode): boolean {
   return [model.nodesOfType('attribute'), model.nodesOfType('subscript')].some((nodes) => nodes.some((node) => resizes(node) && scope.contains(node) && node !== scope));
 }
 
+/**
+ * The lengths of a list literal grown only by `name.append(x)` statements after it, each under
+ * `for` loops over constant lists or tuples and `if modal.is_local():` branches (`SECRETS = []`,
+ * `for key in ("a", "b"): SECRETS.append(...)`): each side of `is_local()` counts its own appends.
+ * Null for any other resize, loop or condition.
+ */
+function appendedLengths(model: ModalModel, listNode: SyntaxNode): PossibleLength[] | null {
+  if (listNode.type !== 'list' || listNode.namedChildren.some((item) => item.type === 'list_splat' || item.type === 'parenthesized_list_splat')) return null;
+  const assignment = listNode.parent;
+  const name = assignment?.type === 'assignment' ? assignment.field('left')?.text : undefined;
+  if (!assignment || !name || !model.root.contains(listNode)) return null;
+  const scope = enclosingScope(listNode);
+  const sliced = model.nodesOfType('subscript').some((node) => {
+    const parent = node.parent;
+    return node.field('value')?.text === name && scope.contains(node) && ((parent?.type === 'assignment' && parent.field('left') === node) || parent?.type === 'delete_statement' || parent?.type === 'expression_list');
+  });
+  if (sliced) return null;
+  let local = listNode.namedChildren.length;
+  let container = local;
+  for (const node of model.nodesOfType('attribute')) {
+    if (node.field('object')?.text !== name || !scope.contains(node) || node === scope) continue;
+    if (node.field('attribute')!.text !== 'append') {
+      if (LIST_MUTATORS.has(node.field('attribute')!.text)) return null;
+      continue;
+    }
+    const call = node.parent;
+    const statement = call?.parent;
+    if (call?.type !== 'call' || statement?.type !== 'expression_statement' || statement.startIndex < assignment.endIndex) return null;
+    let times = 1;
+    let locality: Locality = null;
+    for (let ancestor = statement.parent; ancestor && ancestor !== scope; ancestor = ancestor.parent) {
+      if (ancestor.type === 'block' || ancestor.type === 'else_clause' || ancestor.type === 'module') continue;
+      if (ancestor.type === 'for_statement') {
+        const items = model.resolve(ancestor.field('right'));
+        if (items.kind !== 'list') return null;
+        times *= items.items.length;
+        continue;
+      }
+      if (ancestor.type === 'if_statement') {
+        const facts = conditionFacts(ancestor.field('condition'), model.isLocalCall);
+        const inElse = ancestor.fields('alternative').some((clause) => clause.contains(statement));
+        const side = inElse ? (ancestor.fields('alternative').length === 1 && ancestor.fields('alternative')[0]!.type === 'else_clause' ? facts.whenFalse : null) : facts.whenTrue;
+        if (!side || (locality !== null && locality !== side)) return null;
+        locality = side;
+        continue;
+      }
+      return null;
+    }
+    if (locality !== 'container') local += times;
+    if (locality !== 'local') container += times;
+  }
+  if (local === container) return [{ length: local, locality: null, nodes: [listNode] }];
+  return [{ length: local, locality: 'local', nodes: [listNode] }, { length: container, locality: 'container', nodes: [listNode] }];
+}
+
 function originLengths(origin: PossibleOrigin, depth: number): PossibleLength[] | null {
   const expr = origin.node;
   if (!expr) return null;
-  if ((expr.type === 'list' || expr.type === 'tuple') && mayBeResized(origin.model, expr)) return null;
+  if ((expr.type === 'list' || expr.type === 'tuple') && mayBeResized(origin.model, expr)) return appendedLengths(origin.model, expr);
   if (expr.type === 'list' || expr.type === 'tuple') {
     let combined: PossibleLength[] = [{ length: 0, locality: null, nodes: [expr] }];
     for (const item of expr.namedChildren) {

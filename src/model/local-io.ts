@@ -87,6 +87,8 @@ export interface ExistenceExit {
   call: string;
   /** What happens when the test fails: `raises` (an exception, an assertion) or `exits` (`sys.exit`, `exit()`). */
   outcome: 'raises' | 'exits';
+  /** The path expression it tests. */
+  path: SyntaxNode;
 }
 
 /** `DATA.exists()` on a `pathlib.Path`, or `os.path.isfile(p)`: the path it tests, and how the call reads. */
@@ -126,7 +128,7 @@ export function existenceExit(model: ModalModel, statement: SyntaxNode): Existen
   if (statement.type === 'assert_statement') {
     const test = statement.namedChildren[0];
     const found = test ? existenceTest(model, test) : null;
-    return found && pathOnlyOnThisMachine(model, found.path) ? { check: unwrapParens(test!), call: found.call, outcome: 'raises' } : null;
+    return found && pathOnlyOnThisMachine(model, found.path) ? { check: unwrapParens(test!), call: found.call, outcome: 'raises', path: found.path } : null;
   }
   if (statement.type !== 'if_statement') return null;
   const condition = statement.field('condition');
@@ -140,7 +142,7 @@ export function existenceExit(model: ModalModel, statement: SyntaxNode): Existen
   const failing = negated ? statement.field('consequence')
     : alternatives.length === 1 && alternatives[0]!.type === 'else_clause' ? alternatives[0]!.field('body') : null;
   const outcome = stopsModule(model, failing);
-  return outcome ? { check: unwrapParens(test!), call: found.call, outcome } : null;
+  return outcome ? { check: unwrapParens(test!), call: found.call, outcome, path: found.path } : null;
 }
 
 /**

@@ -704,7 +704,13 @@ export class ModalModel {
       return null;
     }
     if (expr.type === 'identifier') {
-      const binding = this.latestBindingBefore(expr) ?? this.bindingsFor(expr).at(-1) ?? null;
+      let binding = this.latestBindingBefore(expr) ?? this.bindingsFor(expr).at(-1) ?? null;
+      // The image that is built is the one the deploying machine binds: under `if modal.is_local(): image = a
+      // else: image = b`, `a`; the container's branch runs only after the image is chosen.
+      if (binding && this.localityOf(binding.statement) === 'container' && this.localityOf(expr) !== 'container') {
+        const deployed = this.bindingsFor(expr).filter((candidate) => candidate.statement.startIndex < binding!.statement.startIndex && this.localityOf(candidate.statement) !== 'container').at(-1);
+        if (deployed) binding = deployed;
+      }
       if (binding?.kind === 'assign' && binding.value) return this.imageChainOf(binding.value, depth + 1);
       if (binding?.kind === 'import') {
         const imported = this.importedByName.get(expr.text);
@@ -719,10 +725,23 @@ export class ModalModel {
   private appImageOf(variable: string): ImageChain | 'default' | null {
     const app = this.apps.find((candidate) => candidate.variable === variable);
     if (!app || app.constructor === 'lookup') return null;
+    const setter = this.appImageAssignments(variable);
+    if (setter.length > 0) {
+      const last = setter.at(-1)!;
+      return setter.every((assignment) => enclosingScope(assignment) === this.root) ? this.imageChainOf(last.field('right')) : null;
+    }
     const args = callArguments(app.call);
     const image = args.keywords.get('image');
     if (image) return this.imageChainOf(image);
     return args.hasSplat ? null : 'default';
+  }
+
+  /** `app.image = ...` assignments (the `App.image` setter, modal-client `app.py`), in source order. */
+  appImageAssignments(variable: string): SyntaxNode[] {
+    return this.nodesOfType('assignment').filter((assignment) => {
+      const left = assignment.field('left');
+      return left?.type === 'attribute' && left.field('attribute')?.text === 'image' && left.field('object')?.text === variable && assignment.field('right') !== null;
+    });
   }
 
   /** Module-level names bound to Apps and to images: what other modules may import. */

@@ -1,10 +1,8 @@
-import path from 'node:path';
 import type { SyntaxNode } from '../parser/syntax.js';
 import { importBindings, type ImportBinding } from './imports.js';
-import { callArguments, type ModalModel, type Registration } from './model.js';
+import { callArguments, type ModalModel } from './model.js';
 import { nameRole, readsModuleGlobal } from './names.js';
 import { scopeBindings, scopeStatements, type Binding } from './scope.js';
-import { resolveAt } from './images.js';
 
 /**
  * Why cloudpickle stores a value as a reference to a project module instead of copying it
@@ -42,16 +40,10 @@ const STORING_METHODS = new Set([
   'add_middleware', 'add_exception_handler', 'register_error_handler', 'add_event_handler', 'mount', 'register_blueprint', 'host',
 ]);
 const WEB_APP_CONSTRUCTORS = new Set(['FastAPI', 'Starlette', 'Flask', 'Quart', 'APIRouter', 'Router', 'Blueprint']);
-/** Image steps and constructors that may copy or install the project's own modules in ways the model cannot read. */
-const OPAQUE_STEPS = new Set([
-  'from_dockerfile', 'dockerfile_commands', 'run_function', 'uv_sync', 'poetry_install_from_file', 'pip_install_from_pyproject',
-  'pip_install_from_requirements',
-]);
 /** Guards under which an import in a container either never runs or has a fallback. */
 const NOT_RUN_THERE = new Set(['try-import', 'local', 'type-checking']);
 /** Methods a web class runs in every container: the app builder and the `@modal.enter()` hooks. */
 const STARTUP_DECORATORS = new Set(['modal.asgi_app', 'modal.wsgi_app', 'modal.enter']);
-const MODAL_BASES = new Set(['debian_slim', 'micromamba']);
 
 interface ModuleFacts {
   bindings: Map<string, Binding[]>;
@@ -83,15 +75,6 @@ function lastName(node: SyntaxNode | null): string {
 
 function definitionOf(statement: SyntaxNode): SyntaxNode {
   return statement.type === 'decorated_definition' ? statement.field('definition')! : statement;
-}
-
-/** Requirement strings of `pip_install` / `uv_pip_install` arguments that can be read. */
-function requirements(model: ModalModel, call: SyntaxNode): string[] {
-  return callArguments(call).positional.flatMap((arg) => {
-    const value = resolveAt(model, arg);
-    const items = value.kind === 'list' ? value.items : [value];
-    return items.flatMap((item) => (item.kind === 'str' ? [item.value.trim()] : []));
-  });
 }
 
 /**
@@ -320,111 +303,4 @@ export function runsAsScript(model: ModalModel): boolean {
     const first = statement.type === 'if_statement' ? statement.field('consequence')?.namedChildren[0] : undefined;
     return first !== undefined && model.guardsOf(first).some((guard) => guard.kind === 'main' && guard.node === statement);
   });
-}
-
-/**
- * True when the image of a registration may hold one of the project `modules` (top-level names),
- * so a by-reference pickle finds it: a step that can ship that module (`add_local_python_source`
- * of it, an `add_local_dir` / `add_local_file` that puts it on the container's `sys.path`, an
- * install of the project, a local path or a package named like it), an opaque step that could copy
- * it (Dockerfile commands, `run_function`, a shell command that is not a plain system install), or
- * an image the model cannot follow.
- */
-export function imageMayHoldProjectCode(model: ModalModel, registration: Registration, modules: string[]): boolean {
-  const app = model.appOf(registration);
-  const expression = registration.args.keywords.get('image') ?? (app ? callArguments(app.call).keywords.get('image') : undefined);
-  if (!expression) return app === null;
-  const chain = model.imageChainOf(expression);
-  if (!chain?.base || OPAQUE_STEPS.has(chain.base.constructor)) return true;
-  const names = new Set(modules.map(normalisedName));
-  // Modal's own bases without `env` / `workdir` import from /root and site-packages only.
-  const ownBase = MODAL_BASES.has(chain.base.constructor) && !chain.steps.some((step) => step.method === 'env' || step.method === 'workdir');
-  const folders = new Set(path.dirname(model.path).split(/[\\/]/).filter((part) => part !== ''));
-  return chain.steps.some((step) => stepMayShip(model, step.method, step.call, names, ownBase, folders));
-}
-
-/** Whether one image step can put one of the `names` modules where the container imports from. */
-function stepMayShip(model: ModalModel, method: string, call: SyntaxNode, names: Set<string>, ownBase: boolean, folders: Set<string>): boolean {
-  if (OPAQUE_STEPS.has(method)) return true;
-  const args = callArguments(call);
-  switch (method) {
-    case 'add_local_python_source': {
-      if (args.hasSplat) return true;
-      return args.positional.some((arg) => {
-        const value = resolveAt(model, arg);
-        return value.kind !== 'str' || names.has(normalisedName(value.value.split('.')[0]!));
-      });
-    }
-    case 'add_local_dir':
-    case 'copy_local_dir':
-    case 'add_local_file':
-    case 'copy_local_file': {
-      if (!ownBase || args.hasSplat) return true;
-      const local = resolveAt(model, args.keywords.get('local_path') ?? args.positional[0]);
-      const remote = resolveAt(model, args.keywords.get('remote_path') ?? args.positional[1]);
-      if (local.kind !== 'str' || remote.kind !== 'str') return true;
-      const localPath = local.value.replace(/\/+$/, '');
-      const isFile = method.endsWith('_file');
-      const target = path.posix.normalize(isFile && remote.value.endsWith('/') ? `${remote.value}${path.posix.basename(localPath)}` : remote.value).replace(/\/+$/, '');
-      if (/\/(site|dist)-packages(\/|$)/.test(target)) return true;
-      if (isFile) return path.posix.dirname(target) === '/root' && names.has(normalisedName(path.posix.basename(target).replace(/\.py$/, '')));
-      // A folder copied onto /root brings whatever it holds: the project folder itself, or one above it.
-      if (target === '/root') {
-        const base = path.posix.basename(localPath);
-        return localPath === '' || localPath === '.' || localPath.startsWith('/') || localPath.split('/').includes('..') || folders.has(base);
-      }
-      return path.posix.dirname(target) === '/root' && names.has(normalisedName(path.posix.basename(target)));
-    }
-    case 'run_commands':
-      return args.hasSplat || args.positional.some((arg) => {
-        const value = resolveAt(model, arg);
-        const commands = value.kind === 'list' ? value.items : [value];
-        return commands.some((command) => command.kind !== 'str' || commandMayShip(command.value, names));
-      });
-    case 'pip_install':
-    case 'uv_pip_install':
-      return requirements(model, call).some((requirement) => requirementShips(requirement, names));
-    default:
-      return false;
-  }
-}
-
-/** A pip requirement that installs the project: a local path, a VCS or URL, or a package named like one of its modules. */
-function requirementShips(requirement: string, names: Set<string>): boolean {
-  if (/^(\.|\/|-e|git\+|file:)|:\/\//.test(requirement)) return true;
-  return names.has(normalisedName(requirement.split(/[\s\[<>=!~;@]/)[0]!));
-}
-
-/** Programs that install system packages or manage files without bringing Python source of the project. */
-const SYSTEM_COMMANDS = new Set(['apt-get', 'apt', 'apk', 'yum', 'dnf', 'mkdir', 'rm', 'chmod', 'chown', 'ldconfig', 'ln', 'echo', 'true', 'export', 'cd', 'ls', 'which', 'nvidia-smi', 'npm', 'npx', 'playwright', 'update-ca-certificates', 'locale-gen', 'useradd']);
-
-/** True unless a shell command is a plain system install or a pip install of named packages unlike the project's modules. */
-function commandMayShip(command: string, names: Set<string>): boolean {
-  if (/[>`]|\$\(/.test(command)) return true;
-  return command.split(/&&|;|\|\|/).some((part) => {
-    const words = part.trim().split(/\s+/).filter((word) => word !== '' && word !== 'sudo' && !/^[A-Z_]+=/.test(word));
-    if (words.length === 0) return false;
-    const pip = pipArguments(words);
-    if (pip) {
-      if (pip.some((word) => word === '-e' || word === '--editable' || word === '-r' || word === '--requirement')) return true;
-      // The values of `--index-url URL` and the like are not requirements.
-      const requirementsOnly = pip.filter((word, index) => !word.startsWith('-') && !PIP_VALUE_OPTIONS.has(pip[index - 1] ?? ''));
-      return requirementsOnly.some((word) => requirementShips(word.replace(/^["']|["']$/g, ''), names));
-    }
-    if (words[0] === 'ln') return words.some((word) => word.includes('site-packages') || word.startsWith('/root'));
-    return !SYSTEM_COMMANDS.has(words[0]!);
-  });
-}
-
-const PIP_VALUE_OPTIONS = new Set(['-i', '--index-url', '--extra-index-url', '-f', '--find-links', '-c', '--constraint', '--target', '-t', '--python', '--prefix', '--root']);
-
-/** The arguments after `install` of `pip install ...`, `python -m pip install ...`, `uv pip install ...`; null for other commands. */
-function pipArguments(words: string[]): string[] | null {
-  const text = words.join(' ');
-  const match = /^(?:\S*python\S*\s+-m\s+pip|\S*pip3?|uv\s+pip)\s+install\s+(.*)$/.exec(text);
-  return match ? match[1]!.split(/\s+/) : null;
-}
-
-function normalisedName(name: string): string {
-  return name.toLowerCase().replace(/[-.]/g, '_');
 }

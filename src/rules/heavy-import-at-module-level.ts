@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { SyntaxNode } from '../parser/syntax.js';
 import type { ModalModel } from '../model/model.js';
 import { importedFiles, isEntryModule, moduleSummaryOf, NOT_RUN_LOCALLY } from '../model/run-where.js';
+import { locallyDeclaredModules, projectModuleOf } from '../model/environment/deploy-machine.js';
 import { defineRule } from './types.js';
 
 export const DEFAULT_HEAVY_PACKAGES = [
@@ -55,7 +56,7 @@ export default defineRule({
   tags: ['imports', 'deploy'],
   summary: 'Heavy ML package imported at module level of a Modal file.',
   docs: {
-    what: 'Flags a module-level import of a heavy ML package (torch, transformers, vllm, ... and their submodules) in a module that `modal run` / `modal deploy` import as an entry point (one that defines an App or registers functions), unless it sits inside `with image.imports():`, `if not modal.is_local():`, `try: ... except ImportError:`, `if TYPE_CHECKING:` or `if __name__ == "__main__":`. A module-level import of a project module that imports a heavy package in turn (through further project modules) is reported once, at the import in the entry module, naming the chain. Client scripts that only look up deployed objects are not checked.',
+    what: 'Flags a module-level import of a heavy ML package (torch, transformers, vllm, ... and their submodules) in a module that `modal run` / `modal deploy` import as an entry point (one that defines an App or registers functions), unless it sits inside `with image.imports():`, `if not modal.is_local():`, `try: ... except ImportError:`, `if TYPE_CHECKING:` or `if __name__ == "__main__":`. A module-level import of a project module that imports a heavy package in turn (through further project modules) is reported once, at the import in the entry module, naming the chain. Client scripts that only look up deployed objects are not checked. Where the project declares the package for its own environment (`pyproject.toml` dependencies or groups, `uv.lock`, or a `requirements.txt` at the project root that the file does not hand to an image), the finding is a warning: the import works there, but slows every `modal run` / `modal deploy` and ties deploys to machines with the package.',
     why: '`modal run` and `modal deploy` import the module on your machine to find the App. A top-level `import torch` then needs torch installed locally (gigabytes, and often impossible on a laptop without CUDA), slows every deploy, and fails with ModuleNotFoundError where the package lives only in the container image.',
     example: 'import modal\nimport torch\n\nimage = modal.Image.debian_slim().uv_pip_install("torch")\napp = modal.App("ml-trainer", image=image)\n\n@app.function(gpu="A10G")\ndef train():\n    model = torch.nn.Linear(4, 4)',
     useInstead: 'import modal\n\nimage = modal.Image.debian_slim().uv_pip_install("torch")\napp = modal.App("ml-trainer", image=image)\n\nwith image.imports():\n    import torch\n\n@app.function(gpu="A10G")\ndef train():\n    model = torch.nn.Linear(4, 4)',
@@ -68,22 +69,29 @@ export default defineRule({
   messages: {
     heavyImport: '`{module}` is imported at module level; `modal deploy` imports this file locally, where {package} may not be installed. Import it inside the function or under `with image.imports():`.',
     heavyImportThrough: '`{module}` is imported at module level and imports {package} in turn ({chain}); `modal deploy` imports this file locally, where {package} may not be installed. Import `{module}` inside the function or under `with image.imports():`.',
+    heavyImportDeclared: '`{module}` is imported at module level; `modal run` and `modal deploy` import this file on your machine, so each of them loads {package} there first, and deploys work only from machines with {package} installed (the project declares it for its local environment). Import it inside the function or under `with image.imports():`.',
+    heavyImportThroughDeclared: '`{module}` is imported at module level and imports {package} in turn ({chain}); `modal run` and `modal deploy` import this file on your machine, so each of them loads {package} there first, and deploys work only from machines with {package} installed (the project declares it for its local environment). Import `{module}` inside the function or under `with image.imports():`.',
   },
+  messageSeverities: { heavyImportDeclared: 'warning', heavyImportThroughDeclared: 'warning' },
   check({ model, options, report }) {
     if (!isEntryModule(model)) return;
     const heavy = new Set([...(options.packages as string[]), ...(options['extend-packages'] as string[])]);
     const reported = new Set<SyntaxNode>();
+    // Where the project installs the package for itself, the import works locally but costs every run.
+    const declared = (top: string): boolean => locallyDeclaredModules(model)?.has(top) ?? false;
     for (const binding of model.imports) {
       const top = binding.module.split('.')[0]!;
       if (binding.level !== 0 || !heavy.has(top) || reported.has(binding.moduleNode)) continue;
+      // A project package named like a heavy one (`datasets/` of the project) is followed as a project module below.
+      if (model.moduleFileOf({ module: top, level: 0 }) || projectModuleOf(model, binding.module)) continue;
       if (model.guardsOf(binding.statement).some((guard) => NOT_RUN_LOCALLY.has(guard.kind))) continue;
       reported.add(binding.moduleNode);
-      report(binding.moduleNode, 'heavyImport', { module: binding.module, package: top });
+      report(binding.moduleNode, declared(top) ? 'heavyImportDeclared' : 'heavyImport', { module: binding.module, package: top });
     }
     if (!model.project.moduleSummary) return;
     const summary = moduleSummaryOf(model);
     for (const entry of summary.imports) {
-      if (entry.level === 0 && heavy.has(entry.module.split('.')[0]!)) continue;
+      if (entry.level === 0 && heavy.has(entry.module.split('.')[0]!) && !model.moduleFileOf({ module: entry.module.split('.')[0]!, level: 0 })) continue;
       const files = importedFiles((module, level) => model.moduleFileOf({ module, level }), entry);
       for (const file of files) {
         const found = heavyChain(model, file, heavy);
@@ -92,7 +100,7 @@ export default defineRule({
         if (!binding || reported.has(binding.moduleNode)) break;
         reported.add(binding.moduleNode);
         const name = `${'.'.repeat(entry.level)}${entry.module}`;
-        report(binding.moduleNode, 'heavyImportThrough', { module: name || entry.importedNames.join(', '), package: found.package, chain: found.chain.join(', ') });
+        report(binding.moduleNode, declared(found.package) ? 'heavyImportThroughDeclared' : 'heavyImportThrough', { module: name || entry.importedNames.join(', '), package: found.package, chain: found.chain.join(', ') });
         break;
       }
     }

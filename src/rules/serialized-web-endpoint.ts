@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { WEB_DECORATORS } from '../model/model.js';
-import { imageMayHoldProjectCode, pickledReferences, runsAsScript, type ByReference } from '../model/pickling.js';
+import { containerOf, mayImportProjectModule } from '../model/environment/index.js';
+import { pickledReferences, runsAsScript, type ByReference } from '../model/pickling.js';
 import { defineRule } from './types.js';
 
 const APP_SERVERS = new Set(['asgi_app', 'wsgi_app']);
@@ -67,7 +68,7 @@ export default defineRule({
       // Run with `-m pkg.app` or imported relatively, the top-level package is one of the folders above the file.
       const modules = [...references.map((r) => ('module' in r.reason ? r.reason.module.replace(/^\.+/, '') : ownModule).split('.')[0]!), ...folders];
       const first = references[0];
-      return first && !imageMayHoldProjectCode(model, registration, modules) ? first : null;
+      return first && !mayImportProjectModule(model, containerOf(model, registration), modules) ? first : null;
     }
   },
 });
