@@ -15,18 +15,10 @@ function run(command: string, args: string[], options: { cwd?: string; env?: Nod
   return spawnSync(command, args, { encoding: 'utf8', env: options.env ?? toolEnv(), cwd: options.cwd, timeout: options.timeout ?? 120_000 });
 }
 
-/** Neovim's version, installing Debian's package when it is missing; or why it cannot run. */
+/** Neovim's version, or why this test cannot run. Tests never install anything: `.ci/run` does. */
 function prepareNeovim(): { version: string } | { unavailable: string } {
-  if (run('nvim', ['--version']).status !== 0) {
-    if (run('apt-get', ['--version']).status !== 0) return { unavailable: 'nvim is not installed and apt-get is not available to install it' };
-    if (process.getuid?.() !== 0) return { unavailable: 'nvim is not installed, and installing it with apt-get needs root' };
-    console.warn('nvim is missing: installing Debian\'s package (apt-get update && apt-get install -y neovim)');
-    const env = toolEnv({ DEBIAN_FRONTEND: 'noninteractive' });
-    const update = run('apt-get', ['update'], { env, timeout: 600_000 });
-    const install = run('apt-get', ['install', '-y', 'neovim'], { env, timeout: 600_000 });
-    if (install.status !== 0) return { unavailable: `apt-get install neovim failed (exit ${install.status}): ${(install.stderr || update.stderr).trim().split('\n').slice(-3).join(' / ')}` };
-  }
   const version = run('nvim', ['--version']);
+  if (version.error) return { unavailable: 'nvim is not on PATH (install Neovim 0.7+, e.g. `apt-get install neovim`; .ci/run does)' };
   if (version.status !== 0) return { unavailable: `nvim --version failed: ${version.stderr.trim()}` };
   const match = /NVIM v(\d+)\.(\d+)/.exec(version.stdout);
   if (!match || Number(match[1]) === 0 && Number(match[2]) < 7) return { unavailable: `the recipe needs Neovim 0.7 or newer, found ${version.stdout.split('\n')[0]}` };

@@ -125,5 +125,7 @@ function summaryLine(report: LintReport, colors: Colors): string {
     const linted = report.files.length - failures;
     return colors.bold(`No problems found in ${pluralize(linted, 'linted file')}${unlintable}.`);
   }
+  // Never "All checks passed" for a run that checked nothing; the command line says why on stderr.
+  if (report.files.length === 0) return colors.bold('No files linted.');
   return colors.green(`All checks passed (${pluralize(report.files.length, 'file')} linted).`);
 }
