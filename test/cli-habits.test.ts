@@ -150,3 +150,24 @@ describe('habits from Ruff', () => {
     expect(line('kebab-case-name')).toMatch(/^kebab-case-name +warning {8}\S/);
   });
 });
+
+describe('suppression comments', () => {
+  it('bare, any case, noqa; an unknown rule id gets the closest id', () => {
+    const source = [
+      'import modal',
+      'a = modal.App("Bare_Form")  # modal-lint: ignore',
+      'b = modal.App("Upper_Form")  # MODAL-LINT: IGNORE[KEBAB-CASE-NAME]',
+      'c = modal.App("Blanket_Noqa")  # noqa',
+      'd = modal.App("Other_Tools_Noqa")  # noqa: E501',
+      'e = modal.App("Typo_Form")  # modal-lint: ignore[kebab-case-nam]',
+      '',
+    ].join('\n');
+    const dir = project({ 'app.py': source });
+    const result = runBundle(['--no-cache', '-f', 'concise', 'app.py'], { cwd: dir });
+    expect(result.stdout.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/^app\.py:5:\d+: warning \[kebab-case-name\] App name "Other_Tools_Noqa"/),
+      expect.stringMatching(/^app\.py:6:\d+: warning \[kebab-case-name\] App name "Typo_Form"/),
+      'app.py:6:29: warning [unused-suppression] Unknown rule `kebab-case-nam` in suppression comment (did you mean `kebab-case-name`?).',
+    ]);
+  });
+});
