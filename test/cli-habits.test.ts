@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runBundle, temporaryFolders, writeTree } from './helpers/run-cli.js';
+import { BUNDLE, cleanEnv, runBundle, temporaryFolders, writeTree } from './helpers/run-cli.js';
 
 /** Command-line behaviour a Ruff user expects, through the bundled binary. */
 
@@ -169,5 +169,33 @@ describe('suppression comments', () => {
       expect.stringMatching(/^app\.py:6:\d+: warning \[kebab-case-name\] App name "Typo_Form"/),
       'app.py:6:29: warning [unused-suppression] Unknown rule `kebab-case-nam` in suppression comment (did you mean `kebab-case-name`?).',
     ]);
+  });
+});
+
+describe('--watch', () => {
+  it('lints, then lints again when a Python file changes, until stopped', async () => {
+    const dir = project({ 'app.py': CLEAN });
+    const child = spawn(process.execPath, [BUNDLE, '--watch', '--no-cache', '-f', 'concise', '.'], { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const waitFor = async (check: () => boolean, what: string): Promise<void> => {
+      for (let waited = 0; !check(); waited += 50) {
+        if (waited > 20_000) throw new Error(`timed out waiting for ${what}; stdout: ${stdout}; stderr: ${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    try {
+      await waitFor(() => stderr.includes('watching for changes'), 'the first run');
+      expect(stdout).not.toContain('kebab-case-name');
+      fs.writeFileSync(path.join(dir, 'app.py'), APP);
+      await waitFor(() => stdout.includes('[kebab-case-name]'), 'the run after the change');
+      expect(stdout).toContain('app.py:3:17: warning [kebab-case-name]');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+    expect(code).toBe(0);
   });
 });

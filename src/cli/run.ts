@@ -205,6 +205,18 @@ export async function run(argv: string[], io: Io): Promise<number> {
       break;
   }
 
+  if (options.watch) {
+    if (options.fix || options.diff || options.addIgnore || options.stdinFilename !== undefined || options.paths.includes('-')) {
+      io.stderr('modal-lint: --watch works with lint runs only (not with --fix, --diff, --add-ignore or standard input)\n');
+      return EXIT_ERROR;
+    }
+    return watch(options, io, color);
+  }
+  return lintOnce(options, io, color);
+}
+
+async function lintOnce(options: CliOptions, io: Io, color: boolean): Promise<number> {
+  // A new resolver per run: under --watch, config files may change between runs.
   const configs = new ConfigResolver({ cwd: io.cwd, explicitPath: options.config === undefined ? undefined : path.resolve(io.cwd, options.config), rules: ruleOptionSpecs() });
   try {
     return await lintCommand(options, configs, io, color);
@@ -395,5 +407,51 @@ function showSettings(options: CliOptions, configs: ConfigResolver, io: Io): num
     ruleOptions: config.ruleOptions,
   };
   io.stdout(`${JSON.stringify(shown, null, 2)}\n`);
+  return EXIT_OK;
+}
+
+/** What a change must touch to start a new run under --watch. */
+const WATCHED_FILE = /(\.pyi?|\.toml|\.gitignore)$/;
+
+/** `--watch`: lint, then lint again after each change to a Python file or config below the given paths, until interrupted. */
+async function watch(options: CliOptions, io: Io, color: boolean): Promise<number> {
+  const roots = new Set<string>();
+  for (const given of options.paths.length > 0 ? options.paths : ['.']) {
+    const absolute = path.resolve(io.cwd, given);
+    try {
+      roots.add(fs.statSync(absolute).isDirectory() ? absolute : path.dirname(absolute));
+    } catch {
+      io.stderr(`modal-lint: ${given}: ${describeMissing(absolute)}\n`);
+      return EXIT_ERROR;
+    }
+  }
+  let pending: NodeJS.Timeout | undefined;
+  let running = Promise.resolve();
+  const runOnce = (): void => {
+    running = running.then(async () => {
+      io.stderr(`modal-lint: linting (${new Date().toLocaleTimeString()})\n`);
+      await lintOnce(options, io, color);
+      io.stderr('modal-lint: watching for changes; press Ctrl-C to stop\n');
+    });
+  };
+  const watchers = [...roots].map((root) =>
+    fs.watch(root, { recursive: true }, (_event, name) => {
+      const changed = name === null ? '' : String(name);
+      if (!WATCHED_FILE.test(changed) || changed.split(/[\\/]/).includes('.modal-lint-cache')) return;
+      clearTimeout(pending);
+      pending = setTimeout(runOnce, 100);
+    }),
+  );
+  runOnce();
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      for (const watcher of watchers) watcher.close();
+      clearTimeout(pending);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await running;
   return EXIT_OK;
 }
