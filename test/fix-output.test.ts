@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runBundle, temporaryFolders, writeTree } from './helpers/run-cli.js';
+
+/**
+ * The fixes in JSON (Ruff's shape: `applicability`, `edits` with `content`, `location`,
+ * `end_location`) and SARIF (`fixes` with `artifactChanges`) are complete: applying their edits
+ * to the file gives exactly what `--fix` (or `--fix --unsafe-fixes`) writes.
+ */
+
+const folders = temporaryFolders('modal-lint-fix-output-');
+afterAll(() => folders.cleanup());
+
+const APP = [
+  'import modal',
+  '',
+  'label = "café ☕"; stub = modal.Stub("fix-demo")',
+  '',
+  '',
+  '@stub.function(keep_warm=1, concurrency_limit=2)  # naïve ☕',
+  'def work():',
+  '    pass',
+  '',
+  '',
+  '@stub.function(container_idle_timeout=30)',
+  'def other():',
+  '    f = modal.Function.lookup("other-app", "work")',
+  '    return f.call(1)',
+  '',
+].join('\r\n');
+
+interface Edit {
+  content: string;
+  start: { line: number; column: number };
+  end: { line: number; column: number };
+}
+
+/** Applies edits located by 1-based line and UTF-16 column, the last first. */
+function applyEdits(source: string, edits: Edit[]): string {
+  const lineStarts = [0];
+  for (const match of source.matchAll(/\r\n|\r|\n/g)) lineStarts.push(match.index! + match[0].length);
+  const offset = (position: { line: number; column: number }): number => lineStarts[position.line - 1]! + position.column - 1;
+  const sorted = [...edits].sort((a, b) => offset(b.start) - offset(a.start));
+  let text = source;
+  for (const edit of sorted) text = text.slice(0, offset(edit.start)) + edit.content + text.slice(offset(edit.end));
+  return text;
+}
+
+interface JsonReport {
+  results: Array<{ fix: null | { applicability: 'safe' | 'unsafe'; message: string; edits: Array<{ content: string; location: { row: number; column: number }; end_location: { row: number; column: number } }> } }>;
+}
+
+interface SarifReport {
+  runs: Array<{
+    results: Array<{
+      fixes?: Array<{
+        description: { text: string };
+        properties: { applicability: 'safe' | 'unsafe' };
+        artifactChanges: Array<{ artifactLocation: { uri: string }; replacements: Array<{ deletedRegion: { startLine: number; startColumn: number; endLine: number; endColumn: number }; insertedContent: { text: string } }> }>;
+      }>;
+    }>;
+  }>;
+}
+
+function jsonEdits(report: JsonReport, unsafe: boolean): Edit[] {
+  return report.results.flatMap((result) =>
+    result.fix && (unsafe || result.fix.applicability === 'safe')
+      ? result.fix.edits.map((edit) => ({ content: edit.content, start: { line: edit.location.row, column: edit.location.column }, end: { line: edit.end_location.row, column: edit.end_location.column } }))
+      : [],
+  );
+}
+
+function sarifEdits(report: SarifReport, unsafe: boolean): Edit[] {
+  return report.runs[0]!.results.flatMap((result) =>
+    (result.fixes ?? [])
+      .filter((fix) => unsafe || fix.properties.applicability === 'safe')
+      .flatMap((fix) => fix.artifactChanges.flatMap((change) => change.replacements))
+      .map((replacement) => ({
+        content: replacement.insertedContent.text,
+        start: { line: replacement.deletedRegion.startLine, column: replacement.deletedRegion.startColumn },
+        end: { line: replacement.deletedRegion.endLine, column: replacement.deletedRegion.endColumn },
+      })),
+  );
+}
+
+function fixedByCli(unsafe: boolean): string {
+  const dir = writeTree(folders.make(), { 'app.py': APP });
+  const result = runBundle(['--no-cache', '--fix', ...(unsafe ? ['--unsafe-fixes'] : []), 'app.py'], { cwd: dir });
+  expect(result.code, result.stderr).not.toBe(2);
+  return fs.readFileSync(path.join(dir, 'app.py'), 'utf8');
+}
+
+describe('fix edits in machine output', () => {
+  const dir = writeTree(folders.make(), { 'app.py': APP });
+  const json = JSON.parse(runBundle(['--no-cache', '-f', 'json', 'app.py'], { cwd: dir }).stdout) as JsonReport;
+  const sarif = JSON.parse(runBundle(['--no-cache', '-f', 'sarif', 'app.py'], { cwd: dir }).stdout) as SarifReport;
+
+  it('carries safe and unsafe fixes, each with edits', () => {
+    const fixes = json.results.flatMap((result) => (result.fix ? [result.fix] : []));
+    expect(fixes.filter((fix) => fix.applicability === 'safe').length).toBeGreaterThanOrEqual(3);
+    expect(fixes.filter((fix) => fix.applicability === 'unsafe').length).toBeGreaterThanOrEqual(1);
+    for (const fix of fixes) expect(fix.edits.length).toBeGreaterThan(0);
+    const sarifFixes = sarif.runs[0]!.results.flatMap((result) => result.fixes ?? []);
+    expect(sarifFixes.length).toBe(fixes.length);
+    for (const fix of sarifFixes) expect(fix.artifactChanges[0]!.artifactLocation.uri).toBe('app.py');
+  });
+
+  for (const unsafe of [false, true]) {
+    const mode = unsafe ? '--fix --unsafe-fixes' : '--fix';
+    it(`JSON edits reproduce ${mode}`, () => {
+      const expected = fixedByCli(unsafe);
+      expect(expected).not.toBe(APP);
+      expect(applyEdits(APP, jsonEdits(json, unsafe))).toBe(expected);
+    });
+    it(`SARIF artifactChanges reproduce ${mode}`, () => {
+      expect(applyEdits(APP, sarifEdits(sarif, unsafe))).toBe(fixedByCli(unsafe));
+    });
+  }
+});
