@@ -118,3 +118,49 @@ describe('fix edits in machine output', () => {
     });
   }
 });
+
+describe('suggestions that come with a fix, or without one', () => {
+  const SOURCE = [
+    'import modal',
+    '',
+    'app = modal.App("kw-demo")',
+    '',
+    '',
+    '@app.function(retry=3)',
+    'def one():',
+    '    pass',
+    '',
+    '',
+    '@app.function(retry=3, retries=2)',
+    'def two():',
+    '    pass',
+    '',
+    '',
+    '@app.function(gpu="A100-80G")',
+    'def three():',
+    '    pass',
+    '',
+  ].join('\n');
+
+  it('an unknown keyword with one close match gets an unsafe rename, unless the call passes that keyword already', () => {
+    const dir = writeTree(folders.make(), { 'app.py': SOURCE });
+    const json = JSON.parse(runBundle(['--no-cache', '-f', 'json', 'app.py'], { cwd: dir }).stdout) as { results: Array<{ line: number; ruleId: string; message: string; fix: JsonReport['results'][number]['fix'] }> };
+    const retry = json.results.filter((result) => result.ruleId === 'unknown-modal-api');
+    expect(retry.map((result) => result.line)).toEqual([6, 11]);
+    expect(retry[0]!.fix).toEqual(expect.objectContaining({ applicability: 'unsafe', message: 'Rename `retry=` to `retries=`' }));
+    expect(retry[1]!.fix).toBeNull();
+    expect(retry[1]!.message).toContain('did you mean `retries=`?');
+
+    // --fix alone leaves it; --unsafe-fixes renames the one that can be renamed.
+    runBundle(['--no-cache', '--fix', 'app.py'], { cwd: dir });
+    expect(fs.readFileSync(path.join(dir, 'app.py'), 'utf8')).toBe(SOURCE);
+    runBundle(['--no-cache', '--fix', '--unsafe-fixes', 'app.py'], { cwd: dir });
+    expect(fs.readFileSync(path.join(dir, 'app.py'), 'utf8')).toBe(SOURCE.replace('@app.function(retry=3)\n', '@app.function(retries=3)\n'));
+  });
+
+  it('a near-miss GPU name suggests the type it misses by one letter', () => {
+    const dir = writeTree(folders.make(), { 'app.py': SOURCE });
+    const result = runBundle(['--no-cache', '-f', 'concise', 'app.py'], { cwd: dir });
+    expect(result.stdout).toContain('Unknown GPU type `A100-80G` in "A100-80G" (did you mean `A100-80GB`?)');
+  });
+});
