@@ -199,3 +199,33 @@ describe('--watch', () => {
     expect(code).toBe(0);
   });
 });
+
+describe('text output as Ruff prints it', () => {
+  it('a short headline, the code frame with a line of context each side, help on its own line, right plurals, paths relative to the working directory', () => {
+    const dir = project({ 'svc/app.py': APP });
+    const result = runBundle(['--no-cache', 'svc/app.py'], { cwd: dir });
+    expect(result.stdout).toBe(
+      [
+        'svc/app.py:3:17: warning[kebab-case-name] App name "Bad_Name" is not kebab-case',
+        ' 2 |',
+        ' 3 | app = modal.App("Bad_Name")',
+        '   |                 ^^^^^^^^^^',
+        ' 4 |',
+        'help: Modal accepts it, but the convention is `{domain}-{service}[-{variant}]` in lowercase with dashes (e.g. "bad-name").',
+        '',
+        'svc/app.py:6:16: error[removed-api][*] `keep_warm=` raises an error since Modal 1.4.0',
+        ' 5 |',
+        ' 6 | @app.function(keep_warm=1)',
+        '   |                ^^^^^^^^^^^',
+        ' 7 | def work():',
+        'help: Rename it to `min_containers`.',
+        '',
+        'Found 2 problems (1 error, 1 warning) in 1 file.',
+        '[*] 1 problem fixable with `--fix`.',
+        '',
+      ].join('\n'),
+    );
+    const fromInside = runBundle(['--no-cache', '-f', 'concise', 'app.py'], { cwd: path.join(dir, 'svc') });
+    expect(fromInside.stdout.split('\n')[0]).toMatch(/^app\.py:3:17: /);
+  });
+});
