@@ -81,9 +81,12 @@ describe.skipIf(!haveYaml)('recipes as YAML', () => {
   });
 
   it('every recipe installs modal-lint the way the README does, at a tag', () => {
-    const installs = [...CI_DOC.matchAll(/npm install -g (\S+)/g)].map((match) => match[1]!);
+    const installs = [...CI_DOC.matchAll(/npm pack (\S+) && npm install -g (\S+)/g)];
     expect(installs.length).toBeGreaterThanOrEqual(3);
-    for (const spec of installs) expect(README).toContain(`npm install -g ${spec}`);
+    for (const [, spec, tarball] of installs) {
+      expect(README).toContain(`npm pack ${spec}`);
+      expect(README).toContain(`npm install -g ${tarball}`);
+    }
     expect(CI_DOC).not.toMatch(/npx --yes modal-lint@/);
   });
 
