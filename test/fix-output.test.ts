@@ -164,3 +164,32 @@ describe('suggestions that come with a fix, or without one', () => {
     expect(result.stdout).toContain('Unknown GPU type `A100-80G` in "A100-80G" (did you mean `A100-80GB`?)');
   });
 });
+
+describe('advice that fits how the image is built', () => {
+  it('an image built from a requirements file: add the package there', () => {
+    const app = [
+      'import modal',
+      '',
+      'image = modal.Image.debian_slim().pip_install_from_requirements("requirements.txt")',
+      'inline = modal.Image.debian_slim().uv_pip_install("numpy")',
+      'app = modal.App("req-advice")',
+      '',
+      '',
+      '@app.function(image=image)',
+      'def from_file():',
+      '    import requests',
+      '',
+      '',
+      '@app.function(image=inline)',
+      'def from_list():',
+      '    import requests',
+      '',
+    ].join('\n');
+    const dir = writeTree(folders.make(), { 'app.py': app, 'requirements.txt': 'numpy==2.1.0\n' });
+    const lines = runBundle(['--no-cache', '-f', 'concise', 'app.py'], { cwd: dir }).stdout.trimEnd().split('\n');
+    expect(lines).toEqual([
+      expect.stringMatching(/^app\.py:10:12: error \[missing-image-package\] .* The image installs from `requirements\.txt`: add `requests` there\.$/),
+      expect.stringMatching(/^app\.py:15:12: error \[missing-image-package\] .* Add it to the image, for example `\.uv_pip_install\("requests"\)`\.$/),
+    ]);
+  });
+});

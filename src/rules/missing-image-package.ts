@@ -5,6 +5,7 @@ import {
   isProjectModule, registrationName, registrationsAt, type PackageSettings,
 } from '../model/run-where.js';
 import { BUILDER_VERSIONS, NEWEST_BUILDER_VERSION } from '../model/packages/index.js';
+import { requirementFilesOf } from '../model/requirement-files.js';
 import { defineRule } from './types.js';
 
 const settingsCache = new Map<string, PackageSettings>();
@@ -82,6 +83,7 @@ export default defineRule({
   },
   messages: {
     missing: '`{module}` is imported {where}, but {image} does not install it{note}: `{function}` fails with ModuleNotFoundError in the container. Add it to the image, for example `.uv_pip_install("{distribution}")`.',
+    missingFromRequirements: '`{module}` is imported {where}, but {image} does not install it{note}: `{function}` fails with ModuleNotFoundError in the container. The image installs from {files}: add `{distribution}` there.',
     missingFastapi: '`@modal.{decorator}` needs FastAPI in the container, and {image} does not install it{note}: Modal raises when `{function}` starts. Add `.uv_pip_install("fastapi[standard]")`.',
   },
   check({ model, options, report }) {
@@ -97,7 +99,10 @@ export default defineRule({
         const contents = imageContents(model, image);
         // The project check reads the file system: only for an import the image does not explain.
         if (imageProvides(contents, top, settings) !== 'no' || isProjectModule(model, top)) continue;
-        report(entry.moduleNode, 'missing', {
+        // An image built from requirements files gets the package added there, not in a new step.
+        const files = image.kind === 'chain' ? requirementFilesOf(model, image.chain) : [];
+        report(entry.moduleNode, files.length > 0 ? 'missingFromRequirements' : 'missing', {
+          files: files.map((file) => `\`${file}\``).join(files.length === 2 ? ' or ' : ', '),
           note: builderNote(contents, top, settings),
           module: entry.module,
           where: entry.where === 'module' ? 'at module level, which every container of this file runs' : `in \`${registrationName(registration)}\``,
