@@ -70,6 +70,9 @@ function diagnosticBlock(
   return [header, ...snippetLines(sourceLines!, diagnostic, paint, colors), ...helpLines].join('\n');
 }
 
+/** Past this many characters a headline sheds its qualifications to the `help:` line. */
+const HEADLINE_WIDTH = 100;
+
 /** Where a message may be cut into a headline and advice: `; `, `: ` or `. ` outside code and quotes. */
 function cutPoints(message: string): number[] {
   const cuts: number[] = [];
@@ -95,11 +98,27 @@ function cutPoints(message: string): number[] {
 export function splitMessage(message: string): { headline: string; help?: string } {
   if (message.includes('\n')) return { headline: message };
   const cut = cutPoints(message).find((index) => index >= 20);
-  if (cut === undefined) return { headline: message };
-  const headline = message.slice(0, cut) + (message[cut] === '.' ? '.' : '');
-  const rest = message.slice(cut + 2).trim();
-  if (rest === '') return { headline: message };
-  return { headline, help: rest[0]!.toUpperCase() + rest.slice(1) };
+  let headline = cut === undefined ? message : message.slice(0, cut) + (message[cut] === '.' ? '.' : '');
+  const advice: string[] = [];
+  if (cut !== undefined && message.slice(cut + 2).trim() !== '') advice.push(message.slice(cut + 2).trim());
+  // A long headline sheds what qualifies it: a closing parenthetical, then a `, so ...` consequence.
+  if (headline.length > HEADLINE_WIDTH) {
+    const aside = /^(.{20,}\S) \(([^()`]*(?:`[^`]*`[^()`]*)*)\)$/.exec(headline);
+    if (aside) {
+      headline = aside[1]!;
+      advice.unshift(`${aside[2]!.replace(/\.$/, '')}.`);
+    }
+  }
+  if (headline.length > HEADLINE_WIDTH) {
+    const so = headline.lastIndexOf(', so ');
+    if (so >= 20) {
+      advice.unshift(headline.slice(so + 2));
+      headline = headline.slice(0, so);
+    }
+  }
+  if (advice.length === 0) return { headline };
+  const help = advice.join(advice[0]!.endsWith('.') ? ' ' : ': ');
+  return { headline, help: help[0]!.toUpperCase() + help.slice(1) };
 }
 
 /** The flagged line with a line of context on each side, under a line-number gutter, and a `^` marker under the span. */
