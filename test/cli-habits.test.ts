@@ -110,9 +110,14 @@ describe('habits from Ruff', () => {
     expect(plain.code).toBe(1);
     expect(check).toMatchObject({ code: plain.code, stdout: plain.stdout });
     expect(checkAfterFlag).toMatchObject({ code: plain.code, stdout: plain.stdout });
-    // A folder named `check` after a flag that takes a value is a path, not the subcommand.
-    const folder = project({ 'check/app.py': APP });
-    expect(runBundle(['--no-cache', '-f', 'concise', 'check'], { cwd: folder }).stdout).toContain('check/app.py:3:17');
+    const afterValue = runBundle(['--config', 'none.toml', 'check', '--no-cache', '-f', 'json', 'app.py'], { cwd: dir });
+    expect(afterValue.stderr).toContain('none.toml: config file not found');
+    fs.writeFileSync(path.join(dir, 'cfg.toml'), 'ignore = []\n');
+    expect(runBundle(['--config', 'cfg.toml', 'check', '--no-cache', '-f', 'json', 'app.py'], { cwd: dir })).toMatchObject({ code: plain.code, stdout: plain.stdout });
+    // A file named `check` given as a flag's value is that value, not the subcommand.
+    const out = runBundle(['--no-cache', '-o', 'check', '-f', 'json', 'app.py'], { cwd: dir });
+    expect(out.code).toBe(1);
+    expect(fs.readFileSync(path.join(dir, 'check'), 'utf8')).toBe(plain.stdout);
   });
 
   it('an unknown flag: one line with the closest flag, exit 2', () => {

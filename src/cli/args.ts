@@ -82,6 +82,17 @@ function takesValue(arg: string): boolean {
   return ['-f', '-o'].includes(arg);
 }
 
+/** Index of the first positional argument, skipping the values of flags that take one (`-o check` names a file). */
+function firstPositional(argv: string[]): number {
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index]!;
+    if (arg === '--') return index + 1 < argv.length ? index + 1 : -1;
+    if (!arg.startsWith('-') || arg === '-') return index;
+    if (takesValue(arg)) index++;
+  }
+  return -1;
+}
+
 function commaList(values: string[] | undefined): string[] | undefined {
   if (!values) return undefined;
   return values.flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
@@ -130,8 +141,8 @@ function usageMessage(error: Error & { code?: string }): string {
 
 export function parseCli(argv: string[]): CliOptions {
   // `modal-lint check PATHS` is `modal-lint PATHS`, as `ruff check` users type it.
-  const checkAt = argv.findIndex((arg) => !arg.startsWith('-'));
-  const args = checkAt >= 0 && argv[checkAt] === 'check' && !argv.slice(0, checkAt).some(takesValue) ? argv.filter((_, index) => index !== checkAt) : argv;
+  const checkAt = firstPositional(argv);
+  const args = checkAt >= 0 && argv[checkAt] === 'check' ? argv.filter((_, index) => index !== checkAt) : argv;
   let parsed;
   try {
     parsed = parseArgs({ args, allowPositionals: true, strict: true, options: OPTIONS });
