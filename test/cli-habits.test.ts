@@ -146,6 +146,8 @@ describe('habits from Ruff', () => {
     const rows = result.stdout.trimEnd().split('\n').map((line) => line.split('\t'));
     expect(rows).toContainEqual(['2', 'kebab-case-name']);
     expect(rows).toContainEqual(['2', 'removed-api', '[*]']);
+    const json = JSON.parse(runBundle(['--no-cache', '--statistics', '--output-format', 'json', '.'], { cwd: dir }).stdout);
+    expect(json).toEqual(expect.arrayContaining([{ code: 'kebab-case-name', count: 2, fixable: 0 }, { code: 'removed-api', count: 2, fixable: 2 }]));
   });
 
   it('--list-rules shows which rules have fixes', () => {

@@ -296,7 +296,11 @@ async function lintCommand(options: CliOptions, configs: ConfigResolver, io: Io,
   }
 
   const groups = groupsOf(inputs, configs, options, io);
-  if (groups.length === 0) groups.push({ config: configs.forPath(io.cwd, true), settings: settingsFromConfig(configs.forPath(io.cwd, true), io.cwd, { select: options.select, extendSelect: options.extendSelect, ignore: options.ignore }), inputs: [] });
+  if (groups.length === 0) {
+    // Nothing to lint: an empty report, with the settings of the working directory's config.
+    const config = configs.forPath(io.cwd, true);
+    groups.push({ config, settings: settingsFromConfig(config, io.cwd, { select: options.select, extendSelect: options.extendSelect, ignore: options.ignore }), inputs: [] });
+  }
   const reports: LintReport[] = [];
   for (const group of groups) reports.push(await lint(group.inputs, group.settings));
   const stdin = options.stdinFilename !== undefined || options.paths.includes('-');
@@ -352,7 +356,7 @@ async function lintCommand(options: CliOptions, configs: ConfigResolver, io: Io,
     ? { ...report, files: report.files.map((file) => ({ ...file, diagnostics: file.diagnostics.filter((d) => d.severity === 'error') })) }
     : report;
   const format: FormatName = options.format ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text');
-  const output = options.statistics ? statistics(shown) : formatReport(shown, format, { color });
+  const output = options.statistics ? statistics(shown, format === 'json') : formatReport(shown, format, { color });
   if (outputPath) writeOutput(outputPath, options.output!, output);
   else io.stdout(output);
 
@@ -360,8 +364,8 @@ async function lintCommand(options: CliOptions, configs: ConfigResolver, io: Io,
   return options.exitZero ? EXIT_OK : code;
 }
 
-/** `--statistics`: findings per rule, most frequent first, as Ruff prints them. */
-function statistics(report: LintReport): string {
+/** `--statistics`: findings per rule, most frequent first, as Ruff prints them (a JSON list with `--format json`). */
+function statistics(report: LintReport, json: boolean): string {
   const counts = new Map<string, { count: number; fixable: number }>();
   for (const file of report.files) {
     for (const diagnostic of file.diagnostics) {
@@ -372,6 +376,7 @@ function statistics(report: LintReport): string {
     }
   }
   const rows = [...counts].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1));
+  if (json) return `${JSON.stringify(rows.map(([code, entry]) => ({ code, count: entry.count, fixable: entry.fixable })), null, 2)}\n`;
   if (rows.length === 0) return report.files.length === 0 ? 'No files linted.\n' : `No problems found (${plural(report.files.length, 'file')} linted).\n`;
   const width = Math.max(...rows.map(([, entry]) => String(entry.count).length));
   return rows.map(([id, entry]) => `${String(entry.count).padStart(width)}\t${id}${entry.fixable === entry.count ? '\t[*]' : entry.fixable > 0 ? `\t[*] ${entry.fixable} fixable` : ''}`).join('\n') + '\n';
