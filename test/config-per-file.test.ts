@@ -82,6 +82,30 @@ describe('the nearest config above each file', () => {
   });
 });
 
+describe('excludes of nested configs', () => {
+  it('a walk from the root honours the excludes of the config nearest to each folder', () => {
+    const dir = writeTree(folders.make(), {
+      'pyproject.toml': '[tool.modal-lint]\nextend-exclude = ["scratch/"]\n',
+      'app.py': APP,
+      'scratch/app.py': APP,
+      'svc/.modal-lint.toml': 'extend-exclude = ["generated/"]\n',
+      'svc/app.py': APP,
+      'svc/generated/app.py': APP,
+      // The nested config replaces the root's settings for svc/: the root's `scratch/` is not excluded there.
+      'svc/scratch/app.py': APP,
+    });
+    const files = runBundle(['--show-files'], { cwd: dir }).stdout.trimEnd().split('\n').map((line) => line.split('  ')[0]);
+    expect(files).toEqual(['app.py', 'svc/app.py', 'svc/scratch/app.py']);
+  });
+
+  it('an invalid nested config met during a walk stops the run with its error', () => {
+    const dir = writeTree(folders.make(), { 'app.py': APP, 'svc/app.py': APP, 'svc/.modal-lint.toml': 'selectt = []\n' });
+    const result = lintConcise(dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('svc/.modal-lint.toml: unknown key "selectt" (did you mean "select"?)');
+  });
+});
+
 describe('extend and extend-select', () => {
   it('a config inherits another with `extend` and overrides it; extend-select adds to its selection', () => {
     const dir = writeTree(folders.make(), {

@@ -84,33 +84,21 @@ async function collectInputs(options: CliOptions, configs: ConfigResolver, io: I
   }
   const { discoverFiles } = await import('../discover/index.js');
   const given = options.paths.length > 0 ? options.paths : ['.'];
-  // Each path is searched with the excludes of the config nearest to it.
-  const byConfig = new Map<ResolvedConfig, string[]>();
-  for (const given1 of given) {
-    const absolute = path.resolve(io.cwd, given1);
-    let isDirectory = false;
+  // Each folder's entries answer to the excludes of the config nearest to it. A config that
+  // cannot be read is reported after the walk (fast-glob would swallow the error).
+  let configError: ConfigError | undefined;
+  const configFor = (dir: string): ResolvedConfig => {
     try {
-      isDirectory = fs.statSync(absolute).isDirectory();
-    } catch {
-      // Missing paths are reported by discovery.
+      return configs.forPath(dir, true);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      configError ??= error;
+      return configs.forPath(io.cwd, true);
     }
-    const config = configs.forPath(absolute, isDirectory);
-    byConfig.set(config, [...(byConfig.get(config) ?? []), given1]);
-  }
-  const files = new Set<string>();
-  const missing: string[] = [];
-  const skipped: Array<{ path: string; reason: string }> = [];
-  const excluded: string[] = [];
-  const walkExcluded = { files: 0, folders: 0 };
-  for (const [config, paths] of byConfig) {
-    const found = await discoverFiles(paths, { cwd: io.cwd, config, forceExclude: options.forceExclude });
-    for (const file of found.files) files.add(file);
-    missing.push(...found.missing);
-    skipped.push(...found.skipped);
-    excluded.push(...found.excluded);
-    walkExcluded.files += found.walkExcluded.files;
-    walkExcluded.folders += found.walkExcluded.folders;
-  }
+  };
+  const found = await discoverFiles(given, { cwd: io.cwd, config: configFor(io.cwd), configFor, forceExclude: options.forceExclude });
+  if (configError) throw configError;
+  const { files, missing, skipped, excluded, walkExcluded } = found;
   const inputs = [...files].sort().map((file) => ({ path: file }));
   let emptyReason: string | undefined;
   if (inputs.length === 0 && missing.length === 0) {
@@ -120,7 +108,7 @@ async function collectInputs(options: CliOptions, configs: ConfigResolver, io: I
     if (walkExcluded.folders > 0) left.push(`${plural(walkExcluded.folders, 'folder')} skipped by exclusions`);
     emptyReason = left.length > 0 ? `no files to lint: ${left.join(', ')}` : `no Python files found in ${given.join(', ')}`;
   }
-  return { inputs, missing: [...new Set(missing)].sort(), skipped, emptyReason };
+  return { inputs, missing, skipped, emptyReason };
 }
 
 function plural(count: number, singular: string, pluralForm = `${singular}s`): string {

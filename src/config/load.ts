@@ -116,15 +116,22 @@ function isRegularFile(file: string): boolean {
   }
 }
 
+/** The config file of one folder, if it has one that holds modal-lint settings. */
+function configInDir(dir: string, cwd: string): ConfigFile | undefined {
+  for (const name of CONFIG_FILE_NAMES) {
+    const file = path.join(dir, name);
+    if (!isRegularFile(file)) continue;
+    const config = readConfigFile(file, cwd);
+    if (config.settings !== undefined) return config;
+  }
+  return undefined;
+}
+
 /** The nearest config at or above `dir`: the first candidate, walking upwards, that holds modal-lint settings. */
 function findClosestConfig(dir: string, cwd: string): ConfigFile | undefined {
   for (let current = dir; ; current = path.dirname(current)) {
-    for (const name of CONFIG_FILE_NAMES) {
-      const file = path.join(current, name);
-      if (!isRegularFile(file)) continue;
-      const config = readConfigFile(file, cwd);
-      if (config.settings !== undefined) return config;
-    }
+    const config = configInDir(current, cwd);
+    if (config) return config;
     if (path.dirname(current) === current) return undefined;
   }
 }
@@ -201,14 +208,26 @@ export class ConfigResolver {
       this.explicit ??= loadConfig(this.options);
       return this.explicit;
     }
-    const dir = isDirectory ? absolutePath : path.dirname(absolutePath);
-    let config = this.byDir.get(dir);
+    return this.forDir(isDirectory ? absolutePath : path.dirname(absolutePath));
+  }
+
+  /** A folder's own config, else its parent's (each folder is looked at once per run). */
+  private forDir(dir: string): ResolvedConfig {
+    const cached = this.byDir.get(dir);
+    if (cached) return cached;
+    const cwd = path.resolve(this.options.cwd);
+    const own = configInDir(dir, cwd);
+    const parent = path.dirname(dir);
+    const config = own ? this.resolved(own, cwd) : parent === dir ? defaultConfig(cwd) : this.forDir(parent);
+    this.byDir.set(dir, config);
+    return config;
+  }
+
+  private resolved(file: ConfigFile, cwd: string): ResolvedConfig {
+    let config = this.byFile.get(file.file);
     if (!config) {
-      const found = findClosestConfig(dir, path.resolve(this.options.cwd));
-      const cached = found && this.byFile.get(found.file);
-      config = cached ?? (found ? resolveConfigFile(found, this.options, path.resolve(this.options.cwd), []) : defaultConfig(path.resolve(this.options.cwd)));
-      if (found && !cached) this.byFile.set(found.file, config);
-      this.byDir.set(dir, config);
+      config = resolveConfigFile(file, this.options, cwd, []);
+      this.byFile.set(file.file, config);
     }
     return config;
   }

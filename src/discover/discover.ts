@@ -8,6 +8,8 @@ export interface DiscoverOptions {
   config: ResolvedConfig;
   /** Apply excludes and .gitignore to files named on the command line too (Ruff's `--force-exclude`). */
   forceExclude?: boolean;
+  /** The config that governs a folder's entries (nearest config above it); `config` otherwise. */
+  configFor?: (dir: string) => ResolvedConfig;
 }
 
 export interface SkippedPath {
@@ -95,7 +97,7 @@ function sortedSkipped(skipped: Map<string, string>): SkippedPath[] {
  */
 export async function discoverFiles(paths: string[], options: DiscoverOptions): Promise<DiscoveryResult> {
   const cwd = path.resolve(options.cwd);
-  const exclusions = new Exclusions(options.config);
+  const exclusions = new Exclusions(options.config, options.configFor);
   const files = new Set<string>();
   const missing = new Set<string>();
   const skipped = new Map<string, string>();
