@@ -63,7 +63,7 @@ describe('walking directories', () => {
   it('defaults to the current directory when no path is given', async () => {
     const root = tree(['app.py', 'sub/other.py']);
     const result = await discoverFiles([], { cwd: path.join(root, 'sub'), config: configFor(root) });
-    expect(result).toEqual({ files: [path.join(root, 'sub/other.py')], missing: [], skipped: [] });
+    expect(result).toMatchObject({ files: [path.join(root, 'sub/other.py')], missing: [], skipped: [] });
   });
 
   it('prunes the default excludes at any depth', async () => {
@@ -211,7 +211,7 @@ describe('paths given explicitly', () => {
     expect(await discover(root, ['script', 'notes.txt'])).toEqual(['notes.txt', 'script']);
   });
 
-  it('keeps excluded and gitignored files excluded even when named', async () => {
+  it('lints excluded and gitignored files when named, as Ruff does; --force-exclude keeps them out', async () => {
     const root = tree({
       '.git/': '',
       '.gitignore': 'ignored.py\ngen/\n',
@@ -222,14 +222,17 @@ describe('paths given explicitly', () => {
       'app.py': '',
     });
     const named = ['ignored.py', 'gen/out.py', 'build/x.py', 'proto/api_pb2.py', 'app.py'];
-    expect(await discover(root, named, { extendExclude: ['*_pb2.py'] })).toEqual(['app.py']);
+    expect(await discover(root, named, { extendExclude: ['*_pb2.py'] })).toEqual([...named].sort());
+    const forced = await discoverFiles(named, { cwd: root, config: { ...configFor(root), extendExclude: ['*_pb2.py'] }, forceExclude: true });
+    expect(forced.files).toEqual([path.join(root, 'app.py')]);
+    expect(forced.excluded).toEqual(['build/x.py', 'gen/out.py', 'ignored.py', 'proto/api_pb2.py'].map((file) => path.join(root, file)));
   });
 
   it('reports missing paths and broken symlinks as missing', async () => {
     const root = tree(['app.py']);
     fs.symlinkSync(path.join(root, 'gone.py'), path.join(root, 'dangling.py'));
     const result = await discoverFiles(['app.py', 'nope.py', 'no/such/dir', 'dangling.py'], { cwd: root, config: configFor(root) });
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       files: [path.join(root, 'app.py')],
       missing: [path.join(root, 'dangling.py'), path.join(root, 'no/such/dir'), path.join(root, 'nope.py')],
       skipped: [],
@@ -240,7 +243,7 @@ describe('paths given explicitly', () => {
     const root = tree(['app.py']);
     execFileSync('mkfifo', [path.join(root, 'pipe.py')]);
     const result = await discoverFiles(['pipe.py', 'app.py'], { cwd: root, config: configFor(root) });
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       files: [path.join(root, 'app.py')],
       missing: [],
       skipped: [{ path: path.join(root, 'pipe.py'), reason: 'not a regular file or directory: it is a named pipe (FIFO)' }],
@@ -250,7 +253,7 @@ describe('paths given explicitly', () => {
   it('silently drops a FIFO met while walking', async () => {
     const root = tree(['app.py']);
     execFileSync('mkfifo', [path.join(root, 'pipe.py')]);
-    expect(await discoverFiles([], { cwd: root, config: configFor(root) })).toEqual({
+    expect(await discoverFiles([], { cwd: root, config: configFor(root) })).toMatchObject({
       files: [path.join(root, 'app.py')],
       missing: [],
       skipped: [],
@@ -275,13 +278,13 @@ describe('symlinks and permissions', () => {
     const stillReadable = canRead(locked); // true when running as root
     const result = await discoverFiles([], { cwd: root, config: configFor(root) });
     if (stillReadable) {
-      expect(result).toEqual({
+      expect(result).toMatchObject({
         files: [path.join(root, 'app.py'), path.join(locked, 'secret.py'), path.join(root, 'open/other.py')],
         missing: [],
         skipped: [],
       });
     } else {
-      expect(result).toEqual({
+      expect(result).toMatchObject({
         files: [path.join(root, 'app.py'), path.join(root, 'open/other.py')],
         missing: [],
         skipped: [{ path: locked, reason: 'cannot read directory: permission denied' }],

@@ -28,7 +28,7 @@ function parseYaml(text: string): unknown {
   return JSON.parse(result.stdout);
 }
 
-/** `npx --yes modal-lint@1.2.3 ARGS` (or `modal-lint ARGS`) to ARGS. */
+/** `modal-lint ARGS` (or `npx --yes modal-lint@1.2.3 ARGS`) to ARGS. */
 function modalLintArgs(command: string): string[] | undefined {
   const words = command.trim().split(/\s+/);
   const at = words.findIndex((word) => word === 'modal-lint' || word.startsWith('modal-lint@'));
@@ -54,13 +54,13 @@ describe.skipIf(!haveYaml)('recipes as YAML', () => {
     expect(hooks).toHaveLength(1);
     expect(hooks[0]).toMatchObject({
       id: 'modal-lint',
-      entry: 'modal-lint',
+      entry: 'modal-lint --force-exclude',
       language: 'node',
       types: ['python'],
       pass_filenames: true,
       require_serial: false,
     });
-    expect(Object.keys(PACKAGE.bin)).toContain(hooks[0]!.entry);
+    expect(Object.keys(PACKAGE.bin)).toContain((hooks[0]!.entry as string).split(' ')[0]);
   });
 
   it("the README's pre-commit snippet uses that hook", () => {
@@ -74,10 +74,34 @@ describe.skipIf(!haveYaml)('recipes as YAML', () => {
     const workflow = parseYaml(yamlBlocks(CI_DOC).find((block) => block.includes('upload-sarif'))!) as Workflow;
     const job = Object.values(workflow.jobs)[0]!;
     expect(job.permissions['security-events']).toBe('write');
-    const lint = parseCli(modalLintArgs(job.steps.find((step) => step.run?.includes('modal-lint'))!.run!)!);
+    const lint = parseCli(modalLintArgs(job.steps.find((step) => step.run?.startsWith('modal-lint'))!.run!)!);
     expect(lint.format).toBe('sarif');
     const upload = job.steps.find((step) => step.uses?.startsWith('github/codeql-action/upload-sarif@'))!;
     expect(upload.with!.sarif_file).toBe(lint.output);
+  });
+
+  it('every recipe installs modal-lint the way the README does, at a tag', () => {
+    const installs = [...CI_DOC.matchAll(/npm pack (\S+) && npm install -g (\S+)/g)];
+    expect(installs.length).toBeGreaterThanOrEqual(3);
+    for (const [, spec, tarball] of installs) {
+      expect(README).toContain(`npm pack ${spec}`);
+      expect(README).toContain(`npm install -g ${tarball}`);
+    }
+    expect(CI_DOC).not.toMatch(/npx --yes modal-lint@/);
+  });
+
+  it('the release workflow runs on a version tag: checks it matches package.json, tests, packs and publishes', () => {
+    const workflow = parseYaml(read('.github/workflows/release.yml')) as { on?: { push: { tags: string[] } }; true?: { push: { tags: string[] } }; jobs: Workflow['jobs'] };
+    // YAML 1.1 (PyYAML) reads the key `on` as the boolean true; GitHub reads it as `on`.
+    expect((workflow.on ?? workflow.true)!.push.tags).toEqual(['v*']);
+    const runs = Object.values(workflow.jobs)[0]!.steps.map((step) => step.run ?? '');
+    const index = (pattern: RegExp): number => runs.findIndex((run) => pattern.test(run));
+    const order = [/package\.json.*version|GITHUB_REF_NAME/s, /^\.ci\/run$/, /^npm pack$/, /^npm publish /].map(index);
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    // .ci/run runs exactly the README's test command.
+    expect(read('.ci/run')).toContain('npm ci && npm test');
+    expect(README).toContain('npm ci && npm test');
   });
 
   it('the GitLab jobs publish the reports they write', () => {
@@ -89,7 +113,7 @@ describe.skipIf(!haveYaml)('recipes as YAML', () => {
     let published = 0;
     for (const job of jobs) {
       expect(job.artifacts.when).toBe('always');
-      for (const command of job.script) {
+      for (const command of job.script.filter((line) => line.startsWith('modal-lint'))) {
         const options = parseCli(modalLintArgs(command)!);
         expect(job.artifacts.reports[reportKind[options.format!]!]).toBe(options.output);
         published++;
@@ -100,7 +124,7 @@ describe.skipIf(!haveYaml)('recipes as YAML', () => {
 });
 
 describe('recipe commands on a real project', () => {
-  const commands = [...CI_DOC.matchAll(/^\s*(?:- )?(?:run: )?(npx --yes modal-lint@\S+.*)$/gm)].map((match) => match[1]!);
+  const commands = [...CI_DOC.matchAll(/^\s*(?:- run: |run: |- )(modal-lint(?: .*)?)$/gm)].map((match) => match[1]!);
 
   it('are found in docs/ci.md', () => {
     expect(commands.length).toBeGreaterThanOrEqual(4);

@@ -20,7 +20,7 @@ describe('environment messages', () => {
   it('says that @modal.web_endpoint raises at import and that the FastAPI note is for @modal.fastapi_endpoint', async () => {
     const [legacy] = await findings({ 'app.py': 'import modal\napp = modal.App("a")\n@app.function()\n@modal.web_endpoint()\ndef f():\n    return 1\n' }, ['missing-image-package']);
     expect(legacy!.message).toContain('`@modal.web_endpoint` raises DeprecationError when this file is imported');
-    expect(legacy!.message).toContain('its replacement `@modal.fastapi_endpoint` needs FastAPI');
+    expect(legacy!.message).toContain('(Modal 1.x renamed it `@modal.fastapi_endpoint`); the renamed decorator needs FastAPI');
     const [renamed] = await findings({ 'app.py': 'import modal\napp = modal.App("a")\n@app.function()\n@modal.fastapi_endpoint()\ndef f():\n    return 1\n' }, ['missing-image-package']);
     expect(renamed!.message).toMatch(/^`@modal.fastapi_endpoint` needs FastAPI in the container/);
     expect(renamed!.message).not.toContain('DeprecationError');

@@ -93,7 +93,7 @@ describe('--fix writes safely', () => {
     `);
     const run = runCli(['--no-cache', '--fix', '.'], { cwd: dir, env: cleanEnv({ NODE_OPTIONS: `--require ${hook}` }) });
     expect([0, 1]).toContain(run.code);
-    expect(run.stderr).toMatch(/modal-lint: fixed \d+ problem\(s\) in 3 file\(s\)/);
+    expect(run.stderr).toMatch(/modal-lint: fixed \d+ problems in 3 files/);
     const renames = fs.readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as [string, string]);
     expect(renames.map(([, to]) => path.basename(to)).sort()).toEqual([...names].sort());
     for (const [from, to] of renames) {

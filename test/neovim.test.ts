@@ -15,18 +15,10 @@ function run(command: string, args: string[], options: { cwd?: string; env?: Nod
   return spawnSync(command, args, { encoding: 'utf8', env: options.env ?? toolEnv(), cwd: options.cwd, timeout: options.timeout ?? 120_000 });
 }
 
-/** Neovim's version, installing Debian's package when it is missing; or why it cannot run. */
+/** Neovim's version, or why this test cannot run. Tests never install anything: `.ci/run` does. */
 function prepareNeovim(): { version: string } | { unavailable: string } {
-  if (run('nvim', ['--version']).status !== 0) {
-    if (run('apt-get', ['--version']).status !== 0) return { unavailable: 'nvim is not installed and apt-get is not available to install it' };
-    if (process.getuid?.() !== 0) return { unavailable: 'nvim is not installed, and installing it with apt-get needs root' };
-    console.warn('nvim is missing: installing Debian\'s package (apt-get update && apt-get install -y neovim)');
-    const env = toolEnv({ DEBIAN_FRONTEND: 'noninteractive' });
-    const update = run('apt-get', ['update'], { env, timeout: 600_000 });
-    const install = run('apt-get', ['install', '-y', 'neovim'], { env, timeout: 600_000 });
-    if (install.status !== 0) return { unavailable: `apt-get install neovim failed (exit ${install.status}): ${(install.stderr || update.stderr).trim().split('\n').slice(-3).join(' / ')}` };
-  }
   const version = run('nvim', ['--version']);
+  if (version.error) return { unavailable: 'nvim is not on PATH (install Neovim 0.7+, e.g. `apt-get install neovim`; .ci/run does)' };
   if (version.status !== 0) return { unavailable: `nvim --version failed: ${version.stderr.trim()}` };
   const match = /NVIM v(\d+)\.(\d+)/.exec(version.stdout);
   if (!match || Number(match[1]) === 0 && Number(match[2]) < 7) return { unavailable: `the recipe needs Neovim 0.7 or newer, found ${version.stdout.split('\n')[0]}` };
@@ -39,13 +31,29 @@ if ('unavailable' in neovim) console.warn(`Neovim test skipped: ${neovim.unavail
 const folders = temporaryFolders('modal-lint-neovim-');
 afterAll(() => folders.cleanup());
 
-/** The Lua block of docs/editors.md that starts the server. */
-function recipe(): string {
+/** The Lua blocks of docs/editors.md that start the server. */
+function recipes(): string[] {
   const doc = fs.readFileSync(path.join(REPOSITORY_ROOT, 'docs', 'editors.md'), 'utf8');
-  const block = [...doc.matchAll(/^```lua\n([\s\S]*?)^```$/gm)].map((match) => match[1]!).find((lua) => lua.includes('"server"'));
-  expect(block, 'docs/editors.md has a Lua block that starts `modal-lint server`').toBeDefined();
+  return [...doc.matchAll(/^```lua\n([\s\S]*?)^```$/gm)].map((match) => match[1]!).filter((lua) => lua.includes('"server"'));
+}
+
+/** The block for the installed Neovim: the `vim.lsp.enable` form from 0.11 on, the older one before. */
+function recipe(): string {
+  const [major, minor] = (neovim as { version: string }).version.match(/v(\d+)\.(\d+)/)!.slice(1).map(Number);
+  const modern = major! > 0 || minor! >= 11;
+  const block = recipes().find((lua) => lua.includes('vim.lsp.enable') === modern);
+  expect(block, `docs/editors.md has a Lua block for Neovim ${modern ? '0.11+' : 'before 0.11'} that starts \`modal-lint server\``).toBeDefined();
   return block!;
 }
+
+describe('docs/editors.md Neovim recipes', () => {
+  it('give the 0.11+ form and the older one, each checking that modal-lint is on PATH first', () => {
+    const blocks = recipes();
+    expect(blocks.some((lua) => lua.includes('vim.lsp.config("modal_lint"') && lua.includes('vim.lsp.enable("modal_lint")'))).toBe(true);
+    expect(blocks.some((lua) => lua.includes('vim.lsp.start_client'))).toBe(true);
+    for (const lua of blocks) expect(lua.trimStart()).toMatch(/^(--[^\n]*\n)*if vim\.fn\.executable\("modal-lint"\) == 1 then/);
+  });
+});
 
 const APP = [
   'import modal',
@@ -130,4 +138,23 @@ describe.skipIf('unavailable' in neovim)('Neovim with the set-up of docs/editors
     expect(out.cleared).toBe(true);
     expect(out.after.map((d: { code: string }) => d.code)).toEqual(['kebab-case-name']);
   }, 150_000);
+
+  it('without modal-lint on PATH: one warning at start-up, no error per buffer', () => {
+    const dir = folders.make();
+    const project = path.join(dir, 'project');
+    fs.mkdirSync(project);
+    for (const name of ['a.py', 'b.py']) fs.writeFileSync(path.join(project, name), APP);
+    fs.writeFileSync(path.join(dir, 'init.lua'), recipe());
+    // A PATH with nvim's own folder only (no modal-lint in it).
+    const nvimDir = path.dirname(run('sh', ['-c', 'command -v nvim']).stdout.trim());
+    const env = toolEnv({ PATH: nvimDir, XDG_CONFIG_HOME: dir, XDG_DATA_HOME: dir, XDG_STATE_HOME: dir, XDG_CACHE_HOME: dir });
+    const messages = path.join(dir, 'messages.txt');
+    const script = `edit a.py | edit b.py | sleep 500m | redir! > ${messages} | silent messages | redir END | qa!`;
+    const result = run('nvim', ['--headless', '-u', path.join(dir, 'init.lua'), '-i', 'NONE', '-c', script], { cwd: project, env, timeout: 60_000 });
+    expect(result.status, result.stderr).toBe(0);
+    const logged = fs.readFileSync(messages, 'utf8');
+    expect(logged.match(/modal-lint is not on PATH/g) ?? []).toHaveLength(1);
+    const said = `${result.stderr}\n${logged}`;
+    expect(said).not.toMatch(/stack traceback|E\d+:|Error/);
+  }, 90_000);
 });

@@ -68,6 +68,16 @@ describe('the npm package', () => {
     expect(unwanted).toEqual([]);
   });
 
+  it('ships the WASM grammar, so installing it fetches no tree-sitter-python (nor its native addon)', () => {
+    expect(listing).toContain('package/dist/grammar/tree-sitter-python.wasm');
+    const manifest = JSON.parse(fs.readFileSync(path.join(consumer, 'node_modules', PACKAGE.name, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; repository?: { url: string }; engines?: { node: string } };
+    expect(Object.keys(manifest.dependencies)).not.toContain('tree-sitter-python');
+    expect(fs.existsSync(path.join(consumer, 'node_modules', 'tree-sitter-python'))).toBe(false);
+    expect(fs.existsSync(path.join(consumer, 'node_modules', 'node-gyp-build'))).toBe(false);
+    expect(manifest.engines?.node).toBe('>=20');
+    expect(manifest.repository?.url).toMatch(/^git\+https:\/\/.+\.git$/);
+  });
+
   it('installs into an empty project, and its modal-lint finds the problems of an example app', () => {
     const work = folders.make();
     fs.copyFileSync(path.join(REPOSITORY_ROOT, 'examples', 'finetune_job.py'), path.join(work, 'finetune_job.py'));

@@ -22,22 +22,12 @@ function succeeds(command: string, args: string[]): boolean {
   return !result.error && result.status === 0;
 }
 
-/** pre-commit's version, installing Debian's package when it is missing; or why it cannot run. */
+/** pre-commit's version, or why this test cannot run. Tests never install anything: `.ci/run` does. */
 function preparePreCommit(): { version: string } | { unavailable: string } {
   for (const tool of ['git', 'node', 'npm']) {
     if (!succeeds(tool, ['--version'])) return { unavailable: `${tool} is not on PATH` };
   }
-  if (!succeeds('pre-commit', ['--version'])) {
-    if (!succeeds('apt-get', ['--version'])) return { unavailable: 'pre-commit is not installed and apt-get is not available to install it' };
-    if (process.getuid?.() !== 0) return { unavailable: 'pre-commit is not installed, and installing it with apt-get needs root' };
-    console.warn('pre-commit is missing: installing Debian\'s package (apt-get update && apt-get install -y pre-commit)');
-    const env = toolEnv({ DEBIAN_FRONTEND: 'noninteractive' });
-    const update = run('apt-get', ['update'], { env, timeout: 600_000 });
-    const install = run('apt-get', ['install', '-y', 'pre-commit'], { env, timeout: 600_000 });
-    if (install.status !== 0) {
-      return { unavailable: `apt-get install pre-commit failed (exit ${install.status}): ${(install.stderr || update.stderr).trim().split('\n').slice(-3).join(' / ')}` };
-    }
-  }
+  if (!succeeds('pre-commit', ['--version'])) return { unavailable: 'pre-commit is not on PATH (e.g. `apt-get install pre-commit`; .ci/run does)' };
   const version = run('pre-commit', ['--version']);
   if (version.status !== 0) return { unavailable: `pre-commit --version failed: ${version.stderr.trim()}` };
   return { version: version.stdout.trim() };

@@ -1,17 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic, FileResult } from '../src/diagnostics.js';
 import { formatReport } from '../src/reporters/index.js';
-import { formatText } from '../src/reporters/text.js';
+import { formatText, splitMessage } from '../src/reporters/text.js';
 import { cleanFile, cleanReport, failedFile, makeReport, sampleReport } from './helpers/sample-report.js';
 
 const plain = { color: false };
 
-/** The source row and marker row printed for the diagnostic whose header starts with `header`. */
+/** The flagged source row and its marker row, printed for the diagnostic whose header starts with `header` (`path:line:column:`). */
 function snippetFor(output: string, header: string): { source: string; marker: string } {
   const lines = output.split('\n');
   const at = lines.findIndex((line) => line.startsWith(header));
   expect(at, `no header ${header}`).toBeGreaterThanOrEqual(0);
-  return { source: lines[at + 1]!, marker: lines[at + 2]! };
+  const lineNumber = header.split(':').at(-3);
+  const row = lines.findIndex((line, index) => index > at && new RegExp(`^ +${lineNumber} \\|`).test(line));
+  expect(row, `no source row ${lineNumber} after ${header}`).toBeGreaterThan(at);
+  return { source: lines[row]!, marker: lines[row + 1]! };
 }
 
 /** Text of the source row that sits directly above the carets. */
@@ -35,22 +38,29 @@ describe('text format', () => {
     expect(formatReport(sampleReport(), 'text', plain)).toMatchInlineSnapshot(`
       "apps/my app/café.py:6:1: warning[missing-timeout] No timeout: a hung call keeps 100% of a GPU, billed
       until the default limit
+       5 |
        6 | @app.function()
          | ^^^^^^^^^^^^^^^
+       7 | async def handler():
 
       apps/my app/café.py:8:2: error[blocking-call-in-async] \`time.sleep\` blocks the event loop inside an async function
+       7 | async def handler():
        8 |     time.sleep(5)
          |     ^^^^^^^^^^^^^
 
       apps/unicode.py: warning: invalid UTF-8 replaced with U+FFFD
 
       apps/unicode.py:2:17: warning[remote-call-at-import] \`.remote()\` runs at import time
+       1 | import modal
        2 | label = "é😀" + f.remote(x)
          |                 ^^^^^^^^^^^
+       3 | result = f.map(
 
       apps/unicode.py:3:10: info[unbounded-map] \`.map()\` over an unbounded iterable
+       2 | label = "é😀" + f.remote(x)
        3 | result = f.map(
          |          ^^^^^^
+       4 |     items,
 
       data/report,v2.py: error: EACCES: permission denied, open 'data/report,v2.py'
 
@@ -140,7 +150,7 @@ describe('text format', () => {
   it('prints only the header when the source is missing or shorter than the range', () => {
     const report = singleDiagnosticReport('x = 1\n', { range: { start: { line: 9, column: 1 }, end: { line: 9, column: 2 } } });
     expect(formatText(report, plain)).toBe(
-      'clean.py:9:1: warning[missing-timeout] m\n\nFound 1 problem (0 errors, 1 warning, 0 infos) in 1 file.\n',
+      'clean.py:9:1: warning[missing-timeout] m\n\nFound 1 problem (1 warning) in 1 file.\n',
     );
   });
 
@@ -173,5 +183,20 @@ describe('text format', () => {
     expect(coloured).toContain('\u001b[1mapps/unicode.py\u001b[22m');
     expect(coloured).toContain('\u001b[2m[unbounded-map]\u001b[22m');
     expect(coloured.replace(/\u001b\[\d+m/g, '')).toBe(formatText(sampleReport(), plain));
+  });
+});
+
+describe('headline and help', () => {
+  it('starts each sentence of the help line with a capital when a long headline sheds its parenthetical', () => {
+    const message =
+      '`@modal.web_endpoint` raises DeprecationError when this file is imported (Modal 1.x renamed it `@modal.fastapi_endpoint`); its replacement needs FastAPI in the container.';
+    expect(splitMessage(message)).toEqual({
+      headline: '`@modal.web_endpoint` raises DeprecationError when this file is imported',
+      help: 'Modal 1.x renamed it `@modal.fastapi_endpoint`. Its replacement needs FastAPI in the container.',
+    });
+  });
+
+  it('keeps a short message whole', () => {
+    expect(splitMessage('App name is empty')).toEqual({ headline: 'App name is empty' });
   });
 });

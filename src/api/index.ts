@@ -73,7 +73,7 @@ export function createLinter(options: LinterOptions = {}): Linter {
     lintText,
     async lintFiles(paths) {
       const { discoverFiles } = await import('../discover/index.js');
-      const found = await discoverFiles(paths, { cwd, config });
+      const found = await discoverFiles(paths, { cwd, config, forceExclude: true });
       const report = await lint(found.files.map((file) => ({ path: file })), settings);
       for (const missing of found.missing) report.files.push({ path: missing, relativePath: path.relative(cwd, missing), diagnostics: [], failure: 'no such file or directory' });
       return report;

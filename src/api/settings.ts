@@ -25,13 +25,17 @@ export function loadProjectConfig(cwd: string, configPath?: string): ResolvedCon
 export interface SelectionOverrides {
   /** Only these rules (replaces the config's `select`); `ALL` is every rule. */
   select?: string[] | 'ALL';
+  /** Also run these rules (added to the selection, after `select`). */
+  extendSelect?: string[];
   /** Also skip these rules (added to the config's `ignore`); `ALL` skips every rule. */
   ignore?: string[] | 'ALL';
 }
 
 /** Lint settings from a config, with command-line style overrides; `root` is what reports are relative to. */
 export function settingsFromConfig(config: ResolvedConfig, root: string, overrides: SelectionOverrides = {}): LintSettings {
-  const select = overrides.select === undefined ? config.select : overrides.select === 'ALL' || overrides.select.includes('ALL') ? 'ALL' : overrides.select;
+  let select = overrides.select === undefined ? config.select : overrides.select === 'ALL' || overrides.select.includes('ALL') ? 'ALL' : overrides.select;
+  if (overrides.extendSelect?.includes('ALL')) select = 'ALL';
+  else if (overrides.extendSelect && Array.isArray(select)) select = [...new Set([...select, ...overrides.extendSelect])];
   const extraIgnores = overrides.ignore === undefined ? [] : overrides.ignore === 'ALL' || overrides.ignore.includes('ALL') ? [...KNOWN_RULE_IDS] : overrides.ignore;
   return {
     root,

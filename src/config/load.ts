@@ -5,7 +5,7 @@ import { defaultConfig } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { relativeInside } from './patterns.js';
 import type { LoadConfigOptions, ResolvedConfig } from './types.js';
-import { formatKey, isTable, resolveSettings, type TomlTableValue } from './validate.js';
+import { extendPath, formatKey, isTable, resolveSettings, type TomlTableValue } from './validate.js';
 
 const PYPROJECT = 'pyproject.toml';
 /** Checked in this order in each directory. */
@@ -57,9 +57,22 @@ function parseToml(text: string, file: string, displayName: string): TomlTableVa
   }
 }
 
+/** A table under `[tool]` spelt almost like ours (`modal_lint`, `modallint`) is a typo, not another tool. */
+function misspeltToolTable(tool: TomlTableValue): string | undefined {
+  const name = PYPROJECT_KEY_PREFIX[1];
+  return Object.keys(tool).find((key) => key !== name && key.toLowerCase().replace(/[-_]/g, '') === name.replace(/-/g, ''));
+}
+
 function pyprojectSettings(document: TomlTableValue, file: string, displayName: string): TomlTableValue | undefined {
   const tool = document.tool;
-  if (!isTable(tool) || !Object.hasOwn(tool, PYPROJECT_KEY_PREFIX[1])) return undefined;
+  if (!isTable(tool)) return undefined;
+  if (!Object.hasOwn(tool, PYPROJECT_KEY_PREFIX[1])) {
+    const typo = misspeltToolTable(tool);
+    if (typo !== undefined) {
+      throw new ConfigError(`${displayName}: [${formatKey(['tool', typo])}] is not read (did you mean [${formatKey(PYPROJECT_KEY_PREFIX)}]?)`, { file, key: formatKey(['tool', typo]) });
+    }
+    return undefined;
+  }
   const settings = tool[PYPROJECT_KEY_PREFIX[1]];
   if (!isTable(settings)) {
     const key = formatKey(PYPROJECT_KEY_PREFIX);
@@ -68,15 +81,30 @@ function pyprojectSettings(document: TomlTableValue, file: string, displayName: 
   return settings;
 }
 
+/** A .modal-lint.toml holds the settings at its top level; a `[tool.modal-lint]` header there is pyproject.toml's form. */
+function standaloneSettings(document: TomlTableValue, file: string, displayName: string): TomlTableValue {
+  const tool = document.tool;
+  if (isTable(tool) && Object.keys(document).length === 1) {
+    const wrapped = Object.hasOwn(tool, PYPROJECT_KEY_PREFIX[1]) ? PYPROJECT_KEY_PREFIX[1] : misspeltToolTable(tool);
+    if (wrapped !== undefined) {
+      throw new ConfigError(
+        `${displayName}: [${formatKey(['tool', wrapped])}] is the pyproject.toml form (did you mean to write the settings at the top level of ${path.basename(file)}, without the [${formatKey(['tool', wrapped])}] header?)`,
+        { file, key: 'tool' },
+      );
+    }
+  }
+  return document;
+}
+
 function readConfigFile(file: string, cwd: string): ConfigFile {
   const displayName = displayNameFor(file, cwd);
   const text = readText(file, displayName);
   // A pyproject.toml that never mentions us is not ours to validate, even when it is broken.
-  if (isPyproject(file) && !text.includes(PYPROJECT_KEY_PREFIX[1])) {
+  if (isPyproject(file) && !/modal[-_]?lint/i.test(text)) {
     return { file, displayName, settings: undefined };
   }
   const document = parseToml(text, file, displayName);
-  const settings = isPyproject(file) ? pyprojectSettings(document, file, displayName) : document;
+  const settings = isPyproject(file) ? pyprojectSettings(document, file, displayName) : standaloneSettings(document, file, displayName);
   return { file, displayName, settings };
 }
 
@@ -88,37 +116,119 @@ function isRegularFile(file: string): boolean {
   }
 }
 
-/** The config closest to cwd: the first candidate, walking upwards, that holds modal-lint settings. */
-function findClosestConfig(cwd: string): ConfigFile | undefined {
-  for (let dir = cwd; ; dir = path.dirname(dir)) {
-    for (const name of CONFIG_FILE_NAMES) {
-      const file = path.join(dir, name);
-      if (!isRegularFile(file)) continue;
-      const config = readConfigFile(file, cwd);
-      if (config.settings !== undefined) return config;
-    }
-    if (path.dirname(dir) === dir) return undefined;
+/** The config file of one folder, if it has one that holds modal-lint settings. */
+function configInDir(dir: string, cwd: string): ConfigFile | undefined {
+  for (const name of CONFIG_FILE_NAMES) {
+    const file = path.join(dir, name);
+    if (!isRegularFile(file)) continue;
+    const config = readConfigFile(file, cwd);
+    if (config.settings !== undefined) return config;
   }
+  return undefined;
+}
+
+/** The nearest config at or above `dir`: the first candidate, walking upwards, that holds modal-lint settings. */
+function findClosestConfig(dir: string, cwd: string): ConfigFile | undefined {
+  for (let current = dir; ; current = path.dirname(current)) {
+    const config = configInDir(current, cwd);
+    if (config) return config;
+    if (path.dirname(current) === current) return undefined;
+  }
+}
+
+/** A pattern written for `from` that means the same from `to`: anchored patterns become absolute paths. */
+function rebasePattern(pattern: string, from: string, to: string): string {
+  if (from === to) return pattern;
+  const negation = pattern.startsWith('!') ? '!' : '';
+  let body = pattern.slice(negation.length);
+  if (body.startsWith('./')) body = `/${body.slice(2)}`;
+  const anchored = body.startsWith('/') || body.replace(/\/+$/, '').includes('/');
+  // Unanchored patterns match by name wherever they are; absolute paths need no rebasing.
+  if (!anchored || body.startsWith(from + path.sep)) return pattern;
+  return negation + path.join(from, body) + (body.endsWith('/') ? '/' : '');
+}
+
+function rebase(config: ResolvedConfig, to: string): ResolvedConfig {
+  const from = config.baseDir;
+  if (from === to) return config;
+  return {
+    ...config,
+    exclude: config.exclude.map((pattern) => rebasePattern(pattern, from, to)),
+    extendExclude: config.extendExclude.map((pattern) => rebasePattern(pattern, from, to)),
+    perFileIgnores: config.perFileIgnores.map((entry) => ({ ...entry, pattern: rebasePattern(entry.pattern, from, to) })),
+  };
+}
+
+function resolveConfigFile(configFile: ConfigFile, options: LoadConfigOptions, cwd: string, chain: readonly string[]): ResolvedConfig {
+  const baseDir = path.dirname(configFile.file);
+  if (configFile.settings === undefined) return { ...defaultConfig(baseDir), path: configFile.file };
+  const source = {
+    file: configFile.file,
+    displayName: configFile.displayName,
+    keyPrefix: isPyproject(configFile.file) ? PYPROJECT_KEY_PREFIX : [],
+    rules: options.rules,
+  };
+  const extend = extendPath(configFile.settings, source);
+  let base: ResolvedConfig | undefined;
+  if (extend !== undefined) {
+    const target = path.resolve(baseDir, extend.replace(/^~(?=\/|$)/, process.env.HOME ?? '~'));
+    if (chain.includes(target) || target === configFile.file) {
+      throw new ConfigError(`${configFile.displayName}: "extend" makes a cycle: ${[...chain, configFile.file, target].map((file) => displayNameFor(file, cwd)).join(' -> ')}`, { file: configFile.file, key: 'extend' });
+    }
+    const extended = readConfigFile(target, cwd);
+    if (extended.settings === undefined) {
+      throw new ConfigError(`${configFile.displayName}: "extend" names ${extended.displayName}, which has no [${formatKey(PYPROJECT_KEY_PREFIX)}] table`, { file: configFile.file, key: 'extend' });
+    }
+    base = rebase(resolveConfigFile(extended, options, cwd, [...chain, configFile.file]), baseDir);
+  }
+  return resolveSettings(configFile.settings, source, baseDir, base);
 }
 
 export function loadConfig(options: LoadConfigOptions): ResolvedConfig {
   const cwd = path.resolve(options.cwd);
   const configFile =
     options.explicitPath === undefined
-      ? findClosestConfig(cwd)
+      ? findClosestConfig(options.startDir === undefined ? cwd : path.resolve(cwd, options.startDir), cwd)
       : readConfigFile(path.resolve(cwd, options.explicitPath), cwd);
   if (configFile === undefined) return defaultConfig(cwd);
+  return resolveConfigFile(configFile, options, cwd, []);
+}
 
-  const baseDir = path.dirname(configFile.file);
-  if (configFile.settings === undefined) return { ...defaultConfig(baseDir), path: configFile.file };
-  return resolveSettings(
-    configFile.settings,
-    {
-      file: configFile.file,
-      displayName: configFile.displayName,
-      keyPrefix: isPyproject(configFile.file) ? PYPROJECT_KEY_PREFIX : [],
-      rules: options.rules,
-    },
-    baseDir,
-  );
+/** The config of each file: the nearest one above it (cached per folder), or the one given with `--config`. */
+export class ConfigResolver {
+  private readonly byDir = new Map<string, ResolvedConfig>();
+  private readonly byFile = new Map<string, ResolvedConfig>();
+  private explicit: ResolvedConfig | undefined;
+
+  constructor(private readonly options: LoadConfigOptions) {}
+
+  /** Throws ConfigError for an invalid file. */
+  forPath(absolutePath: string, isDirectory = false): ResolvedConfig {
+    if (this.options.explicitPath !== undefined) {
+      this.explicit ??= loadConfig(this.options);
+      return this.explicit;
+    }
+    return this.forDir(isDirectory ? absolutePath : path.dirname(absolutePath));
+  }
+
+  /** A folder's own config, else its parent's (each folder is looked at once per run). */
+  private forDir(dir: string): ResolvedConfig {
+    const cached = this.byDir.get(dir);
+    if (cached) return cached;
+    const cwd = path.resolve(this.options.cwd);
+    const own = configInDir(dir, cwd);
+    const parent = path.dirname(dir);
+    const config = own ? this.resolved(own, cwd) : parent === dir ? defaultConfig(cwd) : this.forDir(parent);
+    this.byDir.set(dir, config);
+    return config;
+  }
+
+  private resolved(file: ConfigFile, cwd: string): ResolvedConfig {
+    let config = this.byFile.get(file.file);
+    if (!config) {
+      config = resolveConfigFile(file, this.options, cwd, []);
+      this.byFile.set(file.file, config);
+    }
+    return config;
+  }
 }

@@ -26,6 +26,8 @@ export interface PerFileIgnore {
 export interface ResolvedConfig {
   /** Absolute path of the config file, when one was used. */
   path?: string;
+  /** Config files this one inherits through `extend`, outermost first. */
+  extends?: string[];
   /** Directory that patterns in the config are relative to (absolute). */
   baseDir: string;
   /** `null` when the config does not choose: the caller's default rule set applies. */
@@ -44,6 +46,8 @@ export interface ResolvedConfig {
 
 export interface LoadConfigOptions {
   cwd: string;
+  /** Where to start looking for the nearest config (default: cwd). */
+  startDir?: string;
   explicitPath?: string;
   rules: RuleOptionSpecs;
 }

@@ -17,7 +17,9 @@ export interface SettingsSource {
 }
 
 const SETTING_KEYS = [
+  'extend',
   'select',
+  'extend-select',
   'ignore',
   'exclude',
   'extend-exclude',
@@ -200,17 +202,36 @@ class SettingsReader {
   }
 }
 
-/** Checks the modal-lint settings table and turns it into a ResolvedConfig; throws ConfigError on the first problem. */
-export function resolveSettings(settings: TomlTableValue, source: SettingsSource, baseDir: string): ResolvedConfig {
+/** The `extend` setting (a path, relative to the config file), checked; undefined when absent. */
+export function extendPath(settings: TomlTableValue, source: SettingsSource): string | undefined {
+  if (!Object.hasOwn(settings, 'extend')) return undefined;
+  const value = settings.extend;
+  if (typeof value !== 'string' || value.trim() === '') new SettingsReader(source).failType(['extend'], 'the path of another config file', value);
+  return value as string;
+}
+
+/**
+ * Checks the modal-lint settings table and turns it into a ResolvedConfig; throws ConfigError on
+ * the first problem. With `base` (the config named by `extend`), the settings apply on top of it.
+ */
+export function resolveSettings(settings: TomlTableValue, source: SettingsSource, baseDir: string, base?: ResolvedConfig): ResolvedConfig {
   const reader = new SettingsReader(source);
   reader.rejectUnknownKeys(settings, SETTING_KEYS);
-  const config: ResolvedConfig = { ...defaultConfig(baseDir), path: source.file };
+  const config: ResolvedConfig = base
+    ? { ...base, baseDir, path: source.file, severities: { ...base.severities }, ruleOptions: { ...base.ruleOptions }, extends: [...(base.extends ?? []), base.path!] }
+    : { ...defaultConfig(baseDir), path: source.file };
   const has = (key: (typeof SETTING_KEYS)[number]): boolean => Object.hasOwn(settings, key);
 
   if (has('select')) config.select = reader.ruleIds(settings.select, ['select']);
+  if (has('extend-select')) {
+    const extra = reader.ruleIds(settings['extend-select'], ['extend-select']);
+    // Added to the selection; with no selection (every rule) or `ALL` there is nothing to add.
+    if (extra === ALL_RULES) config.select = ALL_RULES;
+    else if (Array.isArray(config.select)) config.select = [...new Set([...config.select, ...extra])];
+  }
   if (has('ignore')) config.ignore = reader.expandedRuleIds(settings.ignore, ['ignore']);
   if (has('exclude')) config.exclude = reader.patterns(settings.exclude, ['exclude']);
-  if (has('extend-exclude')) config.extendExclude = reader.patterns(settings['extend-exclude'], ['extend-exclude']);
+  if (has('extend-exclude')) config.extendExclude = [...(base?.extendExclude ?? []), ...reader.patterns(settings['extend-exclude'], ['extend-exclude'])];
   if (has('per-file-ignores')) {
     config.perFileIgnores = reader.perFileIgnores(settings['per-file-ignores'], ['per-file-ignores']);
   }

@@ -6,6 +6,10 @@ import { Exclusions } from './exclusions.js';
 export interface DiscoverOptions {
   cwd: string;
   config: ResolvedConfig;
+  /** Apply excludes and .gitignore to files named on the command line too (Ruff's `--force-exclude`). */
+  forceExclude?: boolean;
+  /** The config that governs a folder's entries (nearest config above it); `config` otherwise. */
+  configFor?: (dir: string) => ResolvedConfig;
 }
 
 export interface SkippedPath {
@@ -20,6 +24,10 @@ export interface DiscoveryResult {
   missing: string[];
   /** Paths that exist but cannot be linted: special files given by name, unreadable directories. */
   skipped: SkippedPath[];
+  /** Named files left out by excludes or .gitignore (only with `forceExclude`). */
+  excluded: string[];
+  /** Python files and folders that walks left out by excludes or .gitignore. */
+  walkExcluded: { files: number; folders: number };
 }
 
 export interface IsExcludedOptions extends DiscoverOptions {
@@ -83,15 +91,22 @@ function sortedSkipped(skipped: Map<string, string>): SkippedPath[] {
 /**
  * The files to lint for the given paths (default: the current directory).
  * Directories are walked for *.py and *.pyi; a file named explicitly is linted
- * whatever its extension. Excludes and .gitignore apply to named files too, so
- * that tools passing every changed file (pre-commit) still honour them.
+ * whatever its extension, and, as Ruff does, even when excludes or .gitignore
+ * would leave it out, unless `forceExclude` is set (tools that pass every
+ * changed file, such as pre-commit, set it).
  */
 export async function discoverFiles(paths: string[], options: DiscoverOptions): Promise<DiscoveryResult> {
   const cwd = path.resolve(options.cwd);
-  const exclusions = new Exclusions(options.config);
+  const exclusions = new Exclusions(options.config, options.configFor);
   const files = new Set<string>();
   const missing = new Set<string>();
   const skipped = new Map<string, string>();
+  const excluded = new Set<string>();
+  const walkExcluded = { files: 0, folders: 0 };
+  const onExcluded = (_entry: string, isDirectory: boolean): void => {
+    if (isDirectory) walkExcluded.folders++;
+    else walkExcluded.files++;
+  };
   const onUnreadable = (dir: string, error: NodeJS.ErrnoException): void => {
     // A directory that vanished mid-walk is simply gone; anything else the user should hear about.
     if (!MISSING_CODES.has(error.code ?? '')) skipped.set(dir, `cannot read directory: ${describeError(error)}`);
@@ -108,16 +123,22 @@ export async function discoverFiles(paths: string[], options: DiscoverOptions): 
         skipped.set(absolutePath, pathKind.reason);
         return;
       case 'file':
-        if (!exclusions.isExcludedPath(absolutePath, false)) files.add(absolutePath);
+        if (options.forceExclude && exclusions.isExcludedPath(absolutePath, false)) excluded.add(absolutePath);
+        else files.add(absolutePath);
         return;
       case 'directory':
+        if (options.forceExclude && exclusions.isExcludedPath(absolutePath, true)) {
+          excluded.add(absolutePath);
+          return;
+        }
         // A directory named by the user is walked even if excluded, as Ruff does; what is below it is filtered.
         // fast-glob is loaded only for folder walks: single-file and stdin runs start faster without it.
         const { walkPythonFiles } = await import('./walk.js');
-        for (const file of await walkPythonFiles(absolutePath, exclusions, onUnreadable)) files.add(file);
+        for (const file of await walkPythonFiles(absolutePath, exclusions, onUnreadable, onExcluded)) files.add(file);
     }
   };
   await Promise.all((paths.length > 0 ? paths : ['.']).map(visit));
 
-  return { files: [...files].sort(), missing: [...missing].sort(), skipped: sortedSkipped(skipped) };
+  for (const file of files) excluded.delete(file);
+  return { files: [...files].sort(), missing: [...missing].sort(), skipped: sortedSkipped(skipped), excluded: [...excluded].sort(), walkExcluded };
 }

@@ -84,10 +84,29 @@ function directoriesBetween(top: string, target: string): string[] {
  */
 export class Exclusions {
   private readonly configured: PathPatterns;
+  private readonly patternsByConfig = new WeakMap<ResolvedConfig, PathPatterns>();
   private readonly levelsByDir = new Map<string, readonly GitignoreLevel[]>();
 
-  constructor(config: ResolvedConfig) {
-    this.configured = new PathPatterns(config.baseDir, [...config.exclude, ...config.extendExclude]);
+  /**
+   * `configFor`, when given, names the config that governs the entries of a folder (the nearest
+   * one above it, as Ruff reads nested configs); otherwise `config` governs every path.
+   */
+  constructor(config: ResolvedConfig, private readonly configFor?: (dir: string) => ResolvedConfig) {
+    this.configured = this.patternsOf(config);
+  }
+
+  private patternsOf(config: ResolvedConfig): PathPatterns {
+    let patterns = this.patternsByConfig.get(config);
+    if (!patterns) {
+      patterns = new PathPatterns(config.baseDir, [...config.exclude, ...config.extendExclude]);
+      this.patternsByConfig.set(config, patterns);
+    }
+    return patterns;
+  }
+
+  /** The exclude patterns that apply to an entry of `dir`. */
+  private configuredFor(dir: string): PathPatterns {
+    return this.configFor ? this.patternsOf(this.configFor(dir)) : this.configured;
   }
 
   /** Records the rules of a directory being walked, asking its listing rather than the disk what it holds. */
@@ -97,12 +116,12 @@ export class Exclusions {
 
   /** For an entry met while walking, whose directory was walked into or named by the user. */
   isExcludedEntry(entryPath: string, isDirectory: boolean): boolean {
-    return this.configured.matchesEntry(entryPath, isDirectory) || this.isGitignored(entryPath, isDirectory);
+    return this.configuredFor(path.dirname(entryPath)).matchesEntry(entryPath, isDirectory) || this.isGitignored(entryPath, isDirectory);
   }
 
   /** For a path given by the user: the directories above it count as well. */
   isExcludedPath(absolutePath: string, isDirectory: boolean): boolean {
-    if (this.configured.matches(absolutePath, isDirectory)) return true;
+    if (this.configuredFor(path.dirname(absolutePath)).matches(absolutePath, isDirectory)) return true;
     if (isDirectory && fs.existsSync(path.join(absolutePath, GIT_DIR))) return false;
     const parent = path.dirname(absolutePath);
     if (parent === absolutePath) return false;

@@ -42,16 +42,21 @@ function childPath(dir: string, name: string): string {
 }
 
 /** The entries of `dir` worth showing to fast-glob: directories to descend into and Python files to report. */
-async function visibleEntries(dir: string, entries: fs.Dirent[], exclusions: Exclusions): Promise<fs.Dirent[]> {
+async function visibleEntries(dir: string, entries: fs.Dirent[], exclusions: Exclusions, onExcluded?: ExcludedHandler): Promise<fs.Dirent[]> {
   exclusions.enterDirectory(dir, (name) => entries.some((entry) => entry.name === name));
   const visible: fs.Dirent[] = [];
   const linkedFiles: Array<Promise<fs.Dirent | undefined>> = [];
   for (const entry of entries) {
     if (entry.isDirectory()) {
-      if (!exclusions.isExcludedEntry(childPath(dir, entry.name), true)) visible.push(entry);
+      const entryPath = childPath(dir, entry.name);
+      if (!exclusions.isExcludedEntry(entryPath, true)) visible.push(entry);
+      else onExcluded?.(entryPath, true);
     } else if (isPythonFileName(entry.name)) {
       const entryPath = childPath(dir, entry.name);
-      if (exclusions.isExcludedEntry(entryPath, false)) continue;
+      if (exclusions.isExcludedEntry(entryPath, false)) {
+        onExcluded?.(entryPath, false);
+        continue;
+      }
       if (entry.isFile()) visible.push(entry);
       else if (entry.isSymbolicLink()) linkedFiles.push(resolveLinkedFile(entry, entryPath));
     }
@@ -63,13 +68,15 @@ async function visibleEntries(dir: string, entries: fs.Dirent[], exclusions: Exc
 }
 
 export type UnreadableDirectoryHandler = (dir: string, error: NodeJS.ErrnoException) => void;
+/** Told of every Python file and folder a walk leaves out, so an empty run can say why. */
+export type ExcludedHandler = (entryPath: string, isDirectory: boolean) => void;
 
 /**
  * fast-glob has no hook to prune with gitignore semantics, so it is handed a
  * `readdir` that lists only what survives the exclusions: excluded and ignored
  * directories are never entered, however large they are.
  */
-function filteringReaddir(exclusions: Exclusions, onUnreadable: UnreadableDirectoryHandler) {
+function filteringReaddir(exclusions: Exclusions, onUnreadable: UnreadableDirectoryHandler, onExcluded?: ExcludedHandler) {
   return (dir: string, _options: unknown, callback: ReaddirCallback): void => {
     const directory = path.resolve(dir);
     fs.readdir(directory, { withFileTypes: true }, (error, entries) => {
@@ -78,7 +85,7 @@ function filteringReaddir(exclusions: Exclusions, onUnreadable: UnreadableDirect
         callback(error, []);
         return;
       }
-      visibleEntries(directory, entries, exclusions).then(
+      visibleEntries(directory, entries, exclusions, onExcluded).then(
         (visible) => callback(null, visible),
         (failure: NodeJS.ErrnoException) => callback(failure, []),
       );
@@ -91,6 +98,7 @@ export async function walkPythonFiles(
   root: string,
   exclusions: Exclusions,
   onUnreadable: UnreadableDirectoryHandler,
+  onExcluded?: ExcludedHandler,
 ): Promise<string[]> {
   const found = await fg(PYTHON_GLOBS, {
     cwd: root,
@@ -100,7 +108,7 @@ export async function walkPythonFiles(
     suppressErrors: true,
     // The caller merges results in a Set; fast-glob's own bookkeeping of seen paths would be paid twice.
     unique: false,
-    fs: { readdir: filteringReaddir(exclusions, onUnreadable) as unknown as typeof fs.readdir },
+    fs: { readdir: filteringReaddir(exclusions, onUnreadable, onExcluded) as unknown as typeof fs.readdir },
   });
   // Joined by hand: fast-glob's `absolute` runs path.resolve on every result, a cost that shows on large trees.
   const prefix = root.endsWith(path.sep) ? root : root + path.sep;

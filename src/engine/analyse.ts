@@ -104,7 +104,7 @@ export function analyseFile(
   const reportUnused = unusedSeverity
     ? (comment: SyntaxNode, message: string): Diagnostic => ({ ruleId: UNUSED_SUPPRESSION.id, severity: unusedSeverity, message, range: nodeRange(comment) })
     : null;
-  return applySuppressions(diagnostics, readSuppressions(model.root), ran, KNOWN_RULE_IDS, reportUnused);
+  return applySuppressions(diagnostics, readSuppressions(model.root, KNOWN_RULE_IDS), ran, KNOWN_RULE_IDS, reportUnused);
 }
 
 const SYNTAX_ERROR = 'syntax-error';

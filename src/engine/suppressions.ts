@@ -1,3 +1,4 @@
+import { closestMatch } from '../config/suggest.js';
 import type { Diagnostic, RuleMeta } from '../diagnostics.js';
 import type { SyntaxNode } from '../parser/syntax.js';
 
@@ -9,7 +10,7 @@ export const UNUSED_SUPPRESSION: RuleMeta = {
   tags: ['suppression'],
   summary: 'A `# modal-lint: ignore[...]` comment that suppresses nothing or names an unknown rule.',
   docs: {
-    what: 'Reports suppression comments (`# modal-lint: ignore[rule-id]` and `# modal-lint: file-ignore[rule-id]`) whose rule reported nothing there, or whose rule id does not exist.',
+    what: 'Reports suppression comments (`# modal-lint: ignore[rule-id]`, `# modal-lint: file-ignore[rule-id]` and a bare `# modal-lint: ignore`) that suppress nothing there, or that name a rule id that does not exist. `# noqa` comments are shared with other tools and never reported.',
     why: 'A stale suppression hides the next real finding on that line, and a misspelt rule id suppresses nothing while looking like it does.',
     example: 'app = modal.App("billing-api")  # modal-lint: ignore[kebab-case-name]',
     useInstead: 'app = modal.App("billing-api")',
@@ -17,25 +18,44 @@ export const UNUSED_SUPPRESSION: RuleMeta = {
   },
 };
 
-const DIRECTIVE = /modal-lint:\s*(ignore|file-ignore)\s*\[([^\]]*)\](?:\s*--\s*(\S.*))?/g;
+/** `# modal-lint: ignore[ids]`, `# modal-lint: file-ignore[ids]`, or either without a list (every rule); any letter case. */
+const DIRECTIVE = /modal-lint:\s*(file-ignore|ignore)\b(?:\s*\[([^\]]*)\])?/gi;
+/** `# noqa` (every rule) or `# noqa: CODE, CODE`, as Ruff and flake8 read it. */
+const NOQA = /#\s*noqa\b(?:\s*:\s*([\w-]+(?:[\s,]+[\w-]+)*))?/gi;
 
 export interface Suppression {
   comment: SyntaxNode;
   scope: 'line' | 'file';
   /** 1-based line the suppression applies to (for `line` scope). */
   line: number;
-  ruleIds: string[];
+  /** The rules it suppresses; `all` for a bare directive or a bare `# noqa`. */
+  ruleIds: string[] | 'all';
+  /** `noqa` comments are shared with other tools: unknown codes in them are theirs, and an unused one is not ours to report. */
+  kind: 'modal-lint' | 'noqa';
 }
 
 /** Reads suppression comments from the syntax tree, so text inside strings never counts. */
-export function readSuppressions(root: SyntaxNode): Suppression[] {
+export function readSuppressions(root: SyntaxNode, knownRules?: ReadonlySet<string>): Suppression[] {
   const result: Suppression[] = [];
   for (const node of root.descendants()) {
     if (node.type !== 'comment') continue;
+    const ownLine = isAloneOnLine(node);
+    const line = node.startRow + 1 + (ownLine ? 1 : 0);
     for (const match of node.text.matchAll(DIRECTIVE)) {
-      const ruleIds = match[2]!.split(',').map((id) => id.trim()).filter((id) => id !== '');
-      const ownLine = isAloneOnLine(node);
-      result.push({ comment: node, scope: match[1] === 'file-ignore' ? 'file' : 'line', line: node.startRow + 1 + (ownLine ? 1 : 0), ruleIds });
+      const ruleIds = match[2] === undefined ? 'all' : match[2].split(',').map((id) => id.trim().toLowerCase()).filter((id) => id !== '');
+      result.push({ comment: node, scope: match[1]!.toLowerCase() === 'file-ignore' ? 'file' : 'line', line, ruleIds, kind: 'modal-lint' });
+    }
+    for (const match of node.text.matchAll(NOQA)) {
+      // As in Ruff, a noqa comment applies to its own line only.
+      const noqaLine = node.startRow + 1;
+      if (match[1] === undefined) {
+        result.push({ comment: node, scope: 'line', line: noqaLine, ruleIds: 'all', kind: 'noqa' });
+        continue;
+      }
+      // Only the codes that are rule ids of ours count; a noqa for other tools' codes is not ours.
+      const codes = match[1].split(/[\s,]+/).map((code) => code.toLowerCase());
+      const ours = codes.filter((code) => knownRules === undefined || knownRules.has(code));
+      if (ours.length > 0) result.push({ comment: node, scope: 'line', line: noqaLine, ruleIds: ours, kind: 'noqa' });
     }
   }
   return result;
@@ -60,9 +80,10 @@ export function applySuppressions(
   const used = new Set<string>();
   const kept = diagnostics.filter((diagnostic) => {
     for (const [index, suppression] of suppressions.entries()) {
-      if (!suppression.ruleIds.includes(diagnostic.ruleId)) continue;
+      const all = suppression.ruleIds === 'all';
+      if (!all && !suppression.ruleIds.includes(diagnostic.ruleId)) continue;
       if (suppression.scope === 'file' || suppression.line === diagnostic.range.start.line) {
-        used.add(`${index}:${diagnostic.ruleId}`);
+        used.add(all ? `${index}` : `${index}:${diagnostic.ruleId}`);
         return false;
       }
     }
@@ -70,13 +91,21 @@ export function applySuppressions(
   });
   if (!reportUnused) return kept;
   for (const [index, suppression] of suppressions.entries()) {
+    if (suppression.kind === 'noqa') continue;
+    const where = suppression.scope === 'file' ? 'in this file' : 'on this line';
+    if (suppression.ruleIds === 'all') {
+      if (!used.has(`${index}`)) kept.push(reportUnused(suppression.comment, `Unused suppression: nothing is reported ${where}.`));
+      continue;
+    }
     for (const ruleId of suppression.ruleIds) {
-      if (!knownRules.has(ruleId)) kept.push(reportUnused(suppression.comment, `Unknown rule \`${ruleId}\` in suppression comment.`));
-      else if (ranRules.has(ruleId) && !used.has(`${index}:${ruleId}`)) {
-        kept.push(reportUnused(suppression.comment, `Unused suppression: \`${ruleId}\` reports nothing ${suppression.scope === 'file' ? 'in this file' : 'on this line'}.`));
+      if (!knownRules.has(ruleId)) {
+        const suggestion = closestMatch(ruleId, knownRules);
+        kept.push(reportUnused(suppression.comment, `Unknown rule \`${ruleId}\` in suppression comment${suggestion ? ` (did you mean \`${suggestion}\`?)` : ''}.`));
+      } else if (ranRules.has(ruleId) && !used.has(`${index}:${ruleId}`)) {
+        kept.push(reportUnused(suppression.comment, `Unused suppression: \`${ruleId}\` reports nothing ${where}.`));
       }
     }
-    if (suppression.ruleIds.length === 0) kept.push(reportUnused(suppression.comment, 'Suppression comment names no rule; write `# modal-lint: ignore[rule-id]`.'));
+    if (suppression.ruleIds.length === 0) kept.push(reportUnused(suppression.comment, 'Suppression comment names no rule; write `# modal-lint: ignore[rule-id]`, or `# modal-lint: ignore` for every rule on the line.'));
   }
   return kept;
 }

@@ -39,6 +39,23 @@ function pythonInt(text: string): number | null {
 /** `A100_80GB` -> `A100-80GB`: the known type that differs only in punctuation. */
 function closestGpuType(type: string): string | null {
   const bare = (text: string) => text.replace(/[^A-Z0-9]/g, '');
-  for (const known of GPU_TYPES.keys()) if (bare(known) === bare(type) && !known.endsWith('!') && !known.endsWith('+')) return known;
-  return null;
+  const plain = [...GPU_TYPES.keys()].filter((known) => !known.endsWith('!') && !known.endsWith('+'));
+  for (const known of plain) if (bare(known) === bare(type)) return known;
+  // One letter off (`A100-80G` for `A100-80GB`, `H10` for `H100`), when exactly one type is that close.
+  const near = plain.filter((known) => oneEditApart(bare(known), bare(type)));
+  return near.length === 1 ? near[0]! : null;
+}
+
+/** Whether one insertion, deletion or substitution turns `a` into `b`. */
+function oneEditApart(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1 || a === b) return false;
+  let start = 0;
+  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  let endA = a.length;
+  let endB = b.length;
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+    endA--;
+    endB--;
+  }
+  return endA - start <= 1 && endB - start <= 1;
 }

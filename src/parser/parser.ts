@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Language, Parser, type TreeCursor } from 'web-tree-sitter';
 import { findLayoutError } from './layout.js';
 import { SyntaxNode } from './syntax.js';
@@ -28,12 +30,21 @@ function readTables(language: Language): GrammarTables {
   return { typeNames, typeIsNamed, fieldNames };
 }
 
+/**
+ * The Python grammar: the copy the build puts in dist/grammar/ (what the package ships, so that
+ * installing it never fetches tree-sitter-python and its native addon), else the devDependency's.
+ */
+function grammarPath(): string {
+  const shipped = fileURLToPath(new URL('../grammar/tree-sitter-python.wasm', import.meta.url));
+  if (fs.existsSync(shipped)) return shipped;
+  return createRequire(import.meta.url).resolve('tree-sitter-python/tree-sitter-python.wasm');
+}
+
 /** web-tree-sitter and the grammar are loaded once per process, on first use. */
 export async function getParser(): Promise<Parser> {
   loaded ??= (async () => {
-    const require = createRequire(import.meta.url);
     await Parser.init();
-    const language = await Language.load(require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
+    const language = await Language.load(grammarPath());
     const parser = new Parser();
     parser.setLanguage(language);
     const tables = readTables(language);

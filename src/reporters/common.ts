@@ -29,3 +29,23 @@ export function countFailures(report: LintReport): number {
 export function pluralize(count: number, singular: string, plural = `${singular}s`): string {
   return `${count} ${count === 1 ? singular : plural}`;
 }
+
+/** Maps UTF-16 offsets of a source text to 1-based lines and columns (UTF-16 code units), as findings count them. */
+export function positionFinder(source: string): (offset: number) => { line: number; column: number } {
+  const lineStarts = [0];
+  for (let index = 0; index < source.length; index++) {
+    const char = source[index];
+    // The line breaks the parser counts rows at: \r\n, \n and a lone \r.
+    if (char === '\n' || (char === '\r' && source[index + 1] !== '\n')) lineStarts.push(index + 1);
+  }
+  return (offset) => {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (lineStarts[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, column: offset - lineStarts[low]! + 1 };
+  };
+}

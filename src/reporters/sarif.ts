@@ -1,7 +1,7 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, FileResult, LintReport, RuleMeta, Severity } from '../diagnostics.js';
-import { sortDiagnostics } from './common.js';
+import { positionFinder, sortDiagnostics } from './common.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const SRCROOT = '%SRCROOT%';
@@ -43,9 +43,18 @@ interface SarifResult {
   locations: Array<{
     physicalLocation: {
       artifactLocation: SarifArtifactLocation;
-      region: { startLine: number; startColumn: number; endLine: number; endColumn: number };
+      region: SarifRegion;
     };
   }>;
+  fixes?: SarifFix[];
+}
+
+type SarifRegion = { startLine: number; startColumn: number; endLine: number; endColumn: number };
+
+interface SarifFix {
+  description: SarifText;
+  artifactChanges: Array<{ artifactLocation: SarifArtifactLocation; replacements: Array<{ deletedRegion: SarifRegion; insertedContent: { text: string } }> }>;
+  properties: { applicability: 'safe' | 'unsafe' };
 }
 
 interface SarifNotification {
@@ -203,12 +212,27 @@ function ruleIndexer(rules: readonly RuleMeta[]): (ruleId: string) => number {
   };
 }
 
+/** A fix as SARIF `fixes`: one artifact change of replacements (deleted region, inserted text). */
+function sarifFixes(fix: NonNullable<Diagnostic['fix']>, location: SarifArtifactLocation, position: ReturnType<typeof positionFinder>): SarifFix[] {
+  const replacements = fix.edits.map((edit) => {
+    const start = position(edit.start);
+    const end = position(edit.end);
+    return {
+      deletedRegion: { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column },
+      insertedContent: { text: edit.text },
+    };
+  });
+  return [{ description: { text: fix.title }, artifactChanges: [{ artifactLocation: location, replacements }], properties: { applicability: fix.safety } }];
+}
+
 function sarifResult(
   diagnostic: Diagnostic,
   location: SarifArtifactLocation,
   indexOf: (ruleId: string) => number,
+  position: ReturnType<typeof positionFinder> | undefined,
 ): SarifResult {
   const { start, end } = diagnostic.range;
+  const fixes = diagnostic.fix && position ? { fixes: sarifFixes(diagnostic.fix, location, position) } : {};
   return {
     ruleId: diagnostic.ruleId,
     ruleIndex: indexOf(diagnostic.ruleId),
@@ -222,6 +246,7 @@ function sarifResult(
         },
       },
     ],
+    ...fixes,
   };
 }
 
@@ -242,8 +267,9 @@ export function toSarifLog(report: LintReport): SarifLog {
   for (const file of report.files) {
     const location = artifactLocation(report.root, file.path);
     notifications.push(...fileNotifications(file, location));
+    const position = file.source === undefined ? undefined : positionFinder(file.source);
     for (const diagnostic of sortDiagnostics(file.diagnostics)) {
-      results.push(sarifResult(diagnostic, location, indexOf));
+      results.push(sarifResult(diagnostic, location, indexOf, position));
     }
   }
   return {

@@ -86,8 +86,9 @@ export default defineRule({
   messages: {
     missing: '`{module}` is imported {where}, but {image} does not install it{note}: `{function}` fails with ModuleNotFoundError in the container. Add it to the image, for example `.uv_pip_install("{distribution}")`.',
     missingThrough: '`{module}` is shipped to the container of `{function}`, and imports {package} at module level ({chain}), but {image} does not install it{note}: importing `{module}` there fails with ModuleNotFoundError. Add it to the image, for example `.uv_pip_install("{distribution}")`.',
+    missingFromRequirements: '`{module}` is imported {where}, but {image} does not install it{note}: `{function}` fails with ModuleNotFoundError in the container. The image installs from {files}: add `{distribution}` there.',
     missingFastapi: '`@modal.{decorator}` needs FastAPI in the container, and {image} does not install it{note}: Modal raises when `{function}` starts. Add `.uv_pip_install("fastapi[standard]")`.',
-    missingFastapiRenamed: '`@modal.web_endpoint` raises DeprecationError when this file is imported (Modal 1.x renamed it `@modal.fastapi_endpoint`); its replacement `@modal.fastapi_endpoint` needs FastAPI in the container, and {image} does not install it{note}, so `{function}` would still fail when it starts. Rename the decorator and add `.uv_pip_install("fastapi[standard]")`.',
+    missingFastapiRenamed: '`@modal.web_endpoint` raises DeprecationError when this file is imported (Modal 1.x renamed it `@modal.fastapi_endpoint`); the renamed decorator needs FastAPI in the container, and {image} does not install it{note}, so `{function}` would still fail when it starts. Rename the decorator and add `.uv_pip_install("fastapi[standard]")`.',
   },
   check({ model, options, report }) {
     if (model.registrations.length === 0) return;
@@ -105,7 +106,10 @@ export default defineRule({
         // The project checks read the file system: only for an import the image does not explain.
         if (imageProvides(contents, top, settings) !== 'no' || shippedModulePresence(model, container, top) !== 'no') continue;
         if (isProjectModule(model, top) || projectModuleOf(model, entry.module)) continue;
-        report(entry.moduleNode, 'missing', {
+        // An image built from requirements files gets the package added there, not in a new step.
+        const files = contents.requirementFiles;
+        report(entry.moduleNode, files.length > 0 ? 'missingFromRequirements' : 'missing', {
+          files: files.map((file) => `\`${file}\``).join(files.length === 2 ? ' or ' : ', '),
           note: builderNote(contents, top, settings),
           module: entry.module,
           where: entry.where === 'module' ? 'at module level, which every container of this file runs' : `in \`${registrationName(registration)}\``,

@@ -1,5 +1,6 @@
 import type { SyntaxNode } from '../parser/syntax.js';
 import { closestMatch } from '../config/suggest.js';
+import { replaceNode } from '../fix/edits.js';
 import { acceptedKeywords, lookupApi, MODAL_API, type ApiClass, type ApiLookup, type ParameterList } from '../model/api/inventory.js';
 import {
   DEPRECATED_NAMES, DEPRECATED_SANDBOX_CREATE_KEYWORDS, REMOVED_IMAGE_METHODS, REMOVED_LOOKUP_KEYWORDS, REMOVED_NAMES,
@@ -31,9 +32,10 @@ export default defineRule({
     why: 'Python reports these only when the line runs: an unknown attribute raises AttributeError, `import modal.x` of a missing module ModuleNotFoundError, `from modal.x import y` of a missing name ImportError, an unknown keyword, a positional argument too many (`App.deploy(self, *, name, ...)`, `app.py:492-500`) or a missing one TypeError, and `Dict()` / `Queue()` RuntimeError, and `Volume()`, `Image()`, `Secret()` and the other object classes InvalidError ("has no constructor"). On decorators and module-level objects that is the moment `modal run` or `modal deploy` imports the file, and on every container start. `modal serve` and `modal deploy` are commands of the `modal` CLI, not functions of the package.',
     example: 'app = modal.App("jobs")\nq = modal.Queue()\n\n@app.function(retry=3, secret=modal.Secret.from_name("aws"))\ndef work(): ...\n\nif __name__ == "__main__":\n    modal.serve(app)',
     useInstead: 'app = modal.App("jobs")\nq = modal.Queue.from_name("jobs-queue", create_if_missing=True)\n\n@app.function(retries=3, secrets=[modal.Secret.from_name("aws")])\ndef work(): ...\n\n# run `modal serve app.py` in a shell',
-    fixSafety: 'No automatic fix: the closest name is a suggestion, not always the intended one.',
+    fixSafety: 'Unsafe, and only for an unknown keyword argument with exactly one close accepted keyword that the call does not already pass (`retry=` becomes `retries=`): the closest name is a guess, and the renamed argument changes what the call does. Other suggestions have no fix.',
     link: 'https://modal.com/docs/reference',
   },
+  fixAvailability: 'sometimes',
   messages: {
     unknownName: `\`{name}\` does not exist in Modal ${VERSION} ({exception}){hint}`,
     unknownCommand: `\`{name}\` does not exist in Modal ${VERSION} ({exception}): \`modal {command}\` is a command of the \`modal\` CLI; run \`modal {command} path/to/app.py\` in a shell.`,
@@ -224,11 +226,29 @@ function checkKeywords(ctx: Context, call: SyntaxNode, params: ParameterList, ca
   checkPositional(ctx, call, params, callee);
   const accepted = acceptedKeywords(params);
   if (!accepted) return;
-  for (const [keyword, argument] of callArguments(call).keywordNodes) {
+  const { keywordNodes } = callArguments(call);
+  for (const [keyword, argument] of keywordNodes) {
     if (accepted.has(keyword) || keywordKnownToRemovedApi(keyword)) continue;
-    const suggestion = closestName(keyword, [...accepted].filter((name) => !name.startsWith('_')));
-    ctx.report(argument.field('name') ?? argument, 'unknownKeyword', { callee, keyword, hint: suggestion ? `; did you mean \`${suggestion}=\`?` : '.' });
+    const candidates = [...accepted].filter((name) => !name.startsWith('_'));
+    const suggestion = closestName(keyword, candidates);
+    const name = argument.field('name');
+    // Renaming is offered only when the guess is the one close name, and not passed already (a repeated keyword is a SyntaxError).
+    const fix = suggestion && name && !keywordNodes.has(suggestion) && closeNames(keyword, candidates).length === 1
+      ? { safety: 'unsafe' as const, title: `Rename \`${keyword}=\` to \`${suggestion}=\``, edits: [replaceNode(name, suggestion)] }
+      : undefined;
+    ctx.report(name ?? argument, 'unknownKeyword', { callee, keyword, hint: suggestion ? `; did you mean \`${suggestion}=\`?` : '.' }, fix);
   }
+}
+
+/** Every candidate `closestName` could have picked: within the spelling tolerance, or sharing a start of four letters or more. */
+function closeNames(word: string, candidates: string[]): string[] {
+  return candidates.filter((candidate) => closestMatch(word, [candidate]) !== undefined || commonStart(word, candidate) >= Math.min(4, candidate.length));
+}
+
+function commonStart(a: string, b: string): number {
+  let length = 0;
+  while (length < a.length && length < b.length && a[length] === b[length]) length++;
+  return length;
 }
 
 /**

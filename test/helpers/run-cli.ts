@@ -61,3 +61,30 @@ export function temporaryFolders(prefix: string): { make: () => string; cleanup:
     },
   };
 }
+
+/** The bundled binary that `bin` in package.json names: what an installed modal-lint runs. */
+export const BUNDLE = path.join(REPOSITORY_ROOT, 'dist', 'bundle', 'main.js');
+
+/** Runs `node dist/bundle/main.js ARGS` and waits for it (at most `timeout` ms). */
+export function runBundle(args: string[], options: { cwd: string; input?: string; timeout?: number; env?: Record<string, string> }): CliResult & { ms: number } {
+  const started = Date.now();
+  const result = spawnSync(process.execPath, [BUNDLE, ...args], {
+    cwd: options.cwd,
+    input: options.input ?? '',
+    env: cleanEnv(options.env),
+    encoding: 'utf8',
+    timeout: options.timeout ?? 120_000,
+  });
+  if (result.error) throw result.error;
+  if (result.status === null) throw new Error(`modal-lint ${args.join(' ')} was killed (${result.signal}):\n${result.stderr}`);
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, ms: Date.now() - started };
+}
+
+/** Writes files (path -> content) under `root`, creating folders. */
+export function writeTree(root: string, files: Record<string, string>): string {
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    fs.writeFileSync(path.join(root, name), content);
+  }
+  return root;
+}

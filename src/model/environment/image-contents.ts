@@ -41,6 +41,8 @@ export interface ImageContents {
   spec: InstallSpec;
   /** Where each named distribution came from: the step, or the requirements file it was read from. */
   origins: Map<string, string>;
+  /** The requirements files the install steps read, as the code names them, in step order. */
+  requirementFiles: string[];
   /** Top-level modules shipped with `add_local_python_source` (placed in `/root`). */
   pythonSources: Set<string>;
   /** Files and folders at container paths. */
@@ -57,7 +59,7 @@ export interface ImageContents {
 
 function emptyContents(): ImageContents {
   return {
-    packagesUnknown: null, spec: emptySpec(), origins: new Map(), pythonSources: new Set(), files: [], filesUnknown: null,
+    packagesUnknown: null, spec: emptySpec(), origins: new Map(), requirementFiles: [], pythonSources: new Set(), files: [], filesUnknown: null,
     workdir: '/root', pythonPath: [], sysPathUnknown: null,
   };
 }
@@ -217,6 +219,10 @@ export function imageContents(model: ModalModel, source: ImageSource): ImageCont
   return contents;
 }
 
+function addRequirementFile(contents: ImageContents, file: string): void {
+  if (!contents.requirementFiles.includes(file)) contents.requirementFiles.push(file);
+}
+
 /** Adds the requirements a step added to `spec` since `before` to the origins, naming the step. */
 function recordOrigins(contents: ImageContents, before: number, origin: string): void {
   for (const requirement of contents.spec.requirements.slice(before)) {
@@ -258,7 +264,10 @@ function readChain(model: ModalModel, chain: ImageChain): ImageContents {
             const count = contents.spec.requirements.length;
             if (file === null) contents.spec.unreadable.push('requirements=');
             else readRequirementsFile(projectFile(model, file), read, contents.spec);
-            if (file !== null) recordOrigins(contents, count, `\`${file}\``);
+            if (file !== null) {
+              recordOrigins(contents, count, `\`${file}\``);
+              addRequirementFile(contents, file);
+            }
           }
         }
         addExtraOptions(model, contents.spec, call);
@@ -270,6 +279,7 @@ function readChain(model: ModalModel, chain: ImageChain): ImageContents {
         if (!file) contents.spec.unreadable.push('requirements file');
         else readRequirementsFile(projectFile(model, file), read, contents.spec);
         recordOrigins(contents, before, file ? `\`${file}\`` : `\`${step.method}\``);
+        if (file) addRequirementFile(contents, file);
         addExtraOptions(model, contents.spec, call);
         break;
       }
