@@ -8,8 +8,14 @@ import { runBundle, temporaryFolders, writeTree } from './helpers/run-cli.js';
 const folders = temporaryFolders('modal-lint-config-');
 afterAll(() => folders.cleanup());
 
-/** A kebab-case-name warning on line 3, and a removed-api error (keep_warm) on line 6. */
-const APP = ['import modal', '', 'app = modal.App("Bad_Name")', '', '', '@app.function(keep_warm=1)', 'def work():', '    pass', ''].join('\n');
+/**
+ * A kebab-case-name warning on line 3, and a removed-api error (keep_warm) on line 6. Each file's
+ * App gets a name of its own, so that files deployed on their own do not share one.
+ */
+function app(file: string): string {
+  const name = `Bad_Name_${file.replace(/[^A-Za-z0-9]/g, '_')}`;
+  return ['import modal', '', `app = modal.App("${name}")`, '', '', '@app.function(keep_warm=1)', 'def work():', '    pass', ''].join('\n');
+}
 
 function rulesByFile(stdout: string): Record<string, string[]> {
   const byFile: Record<string, string[]> = {};
@@ -29,11 +35,11 @@ describe('the nearest config above each file', () => {
   const tree = (): string =>
     writeTree(folders.make(), {
       'pyproject.toml': '[project]\nname = "x"\n\n[tool.modal-lint]\nignore = ["kebab-case-name"]\n',
-      'app.py': APP,
-      'services/api/app.py': APP,
+      'app.py': app('app.py'),
+      'services/api/app.py': app('services/api/app.py'),
       'services/api/.modal-lint.toml': 'ignore = ["removed-api"]\n',
-      'services/api/deep/nested/app.py': APP,
-      'services/other/app.py': APP,
+      'services/api/deep/nested/app.py': app('services/api/deep/nested/app.py'),
+      'services/other/app.py': app('services/other/app.py'),
       // A pyproject.toml without our table is not a config: the search goes on above it.
       'services/other/pyproject.toml': '[project]\nname = "other"\n',
     });
@@ -86,20 +92,20 @@ describe('excludes of nested configs', () => {
   it('a walk from the root honours the excludes of the config nearest to each folder', () => {
     const dir = writeTree(folders.make(), {
       'pyproject.toml': '[tool.modal-lint]\nextend-exclude = ["scratch/"]\n',
-      'app.py': APP,
-      'scratch/app.py': APP,
+      'app.py': app('app.py'),
+      'scratch/app.py': app('scratch/app.py'),
       'svc/.modal-lint.toml': 'extend-exclude = ["generated/"]\n',
-      'svc/app.py': APP,
-      'svc/generated/app.py': APP,
+      'svc/app.py': app('svc/app.py'),
+      'svc/generated/app.py': app('svc/generated/app.py'),
       // The nested config replaces the root's settings for svc/: the root's `scratch/` is not excluded there.
-      'svc/scratch/app.py': APP,
+      'svc/scratch/app.py': app('svc/scratch/app.py'),
     });
     const files = runBundle(['--show-files'], { cwd: dir }).stdout.trimEnd().split('\n').map((line) => line.split('  ')[0]);
     expect(files).toEqual(['app.py', 'svc/app.py', 'svc/scratch/app.py']);
   });
 
   it('an invalid nested config met during a walk stops the run with its error', () => {
-    const dir = writeTree(folders.make(), { 'app.py': APP, 'svc/app.py': APP, 'svc/.modal-lint.toml': 'selectt = []\n' });
+    const dir = writeTree(folders.make(), { 'app.py': app('app.py'), 'svc/app.py': app('svc/app.py'), 'svc/.modal-lint.toml': 'selectt = []\n' });
     const result = lintConcise(dir);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('svc/.modal-lint.toml: unknown key "selectt" (did you mean "select"?)');
@@ -110,11 +116,11 @@ describe('extend and extend-select', () => {
   it('a config inherits another with `extend` and overrides it; extend-select adds to its selection', () => {
     const dir = writeTree(folders.make(), {
       'base.toml': 'select = ["removed-api"]\nper-file-ignores = { "/legacy/*.py" = ["removed-api"] }\n',
-      'legacy/app.py': APP,
-      'svc/app.py': APP,
+      'legacy/app.py': app('legacy/app.py'),
+      'svc/app.py': app('svc/app.py'),
       'svc/.modal-lint.toml': 'extend = "../base.toml"\nextend-select = ["kebab-case-name"]\n',
-      'svc/legacy/app.py': APP,
-      'plain/app.py': APP,
+      'svc/legacy/app.py': app('svc/legacy/app.py'),
+      'plain/app.py': app('plain/app.py'),
       'plain/.modal-lint.toml': 'extend = "../base.toml"\n',
     });
     expect(rulesByFile(lintConcise(dir, ['svc', 'plain']).stdout)).toEqual({
@@ -129,31 +135,31 @@ describe('extend and extend-select', () => {
   });
 
   it('--extend-select adds to the configured selection', () => {
-    const dir = writeTree(folders.make(), { 'app.py': APP, '.modal-lint.toml': 'select = ["removed-api"]\n' });
+    const dir = writeTree(folders.make(), { 'app.py': app('app.py'), '.modal-lint.toml': 'select = ["removed-api"]\n' });
     expect(rulesByFile(lintConcise(dir).stdout)).toEqual({ 'app.py': ['removed-api'] });
     expect(rulesByFile(lintConcise(dir, ['--extend-select', 'kebab-case-name', '.']).stdout)).toEqual({ 'app.py': ['kebab-case-name', 'removed-api'] });
   });
 
   it('an `extend` cycle or a missing file is a config error, exit 2', () => {
-    const cycle = writeTree(folders.make(), { 'app.py': APP, '.modal-lint.toml': 'extend = "other.toml"\n', 'other.toml': 'extend = ".modal-lint.toml"\n' });
+    const cycle = writeTree(folders.make(), { 'app.py': app('app.py'), '.modal-lint.toml': 'extend = "other.toml"\n', 'other.toml': 'extend = ".modal-lint.toml"\n' });
     const result = lintConcise(cycle);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('"extend" makes a cycle');
-    const missing = writeTree(folders.make(), { 'app.py': APP, '.modal-lint.toml': 'extend = "nope.toml"\n' });
+    const missing = writeTree(folders.make(), { 'app.py': app('app.py'), '.modal-lint.toml': 'extend = "nope.toml"\n' });
     expect(lintConcise(missing)).toMatchObject({ code: 2, stderr: expect.stringContaining('nope.toml: config file not found') });
   });
 });
 
 describe('did you mean, for configs that would otherwise be ignored', () => {
   it('[tool.modal_lint] in pyproject.toml', () => {
-    const dir = writeTree(folders.make(), { 'app.py': APP, 'pyproject.toml': '[tool.modal_lint]\nignore = ["kebab-case-name"]\n' });
+    const dir = writeTree(folders.make(), { 'app.py': app('app.py'), 'pyproject.toml': '[tool.modal_lint]\nignore = ["kebab-case-name"]\n' });
     const result = lintConcise(dir);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('modal-lint: config error: pyproject.toml: [tool.modal_lint] is not read (did you mean [tool.modal-lint]?)\n');
   });
 
   it('a .modal-lint.toml that starts with [tool.modal-lint]', () => {
-    const dir = writeTree(folders.make(), { 'app.py': APP, '.modal-lint.toml': '[tool.modal-lint]\nignore = ["kebab-case-name"]\n' });
+    const dir = writeTree(folders.make(), { 'app.py': app('app.py'), '.modal-lint.toml': '[tool.modal-lint]\nignore = ["kebab-case-name"]\n' });
     const result = lintConcise(dir);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('[tool.modal-lint] is the pyproject.toml form');
