@@ -22,6 +22,7 @@ export interface CliOptions {
   quiet: boolean;
   noColor: boolean;
   config?: string;
+  timing: boolean;
 }
 
 export const HELP = `modal-lint: find Modal deploy and runtime traps in Python code before they ship.
@@ -53,6 +54,8 @@ Options:
       --no-color            no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)
       --config FILE         use this config file instead of searching for one
       --no-cache            do not read or write the result cache (.modal-lint-cache/)
+      --timing              print where the run's time went (parse and model,
+                            each rule) to standard error
       --list-rules          list every rule with its default severity
   -V, --version             print the version
   -h, --help                print this help
@@ -90,6 +93,7 @@ export function parseCli(argv: string[]): CliOptions {
         config: { type: 'string' },
         'no-cache': { type: 'boolean', default: false },
         'list-rules': { type: 'boolean', default: false },
+        timing: { type: 'boolean', default: false },
         version: { type: 'boolean', short: 'V', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -144,5 +148,6 @@ export function parseCli(argv: string[]): CliOptions {
     quiet: values.quiet ?? false,
     noColor: values['no-color'] ?? false,
     config: values.config,
+    timing: values.timing ?? false,
   };
 }

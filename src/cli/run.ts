@@ -8,6 +8,7 @@ import { ResultCache } from '../engine/cache.js';
 import { decodeSource } from '../engine/decode.js';
 import { lint, type LintSettings, type SourceInput } from '../engine/lint.js';
 import { ALL_RULE_META, KNOWN_RULE_IDS } from '../engine/rule-set.js';
+import { enableTiming, formatTimings, takeTimings } from '../engine/timing.js';
 import { formatReport, type FormatName } from '../reporters/index.js';
 import { RULES } from '../rules/index.js';
 import { HELP, parseCli, UsageError, type CliOptions } from './args.js';
@@ -156,7 +157,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
     // Everything that can change a result, besides the files themselves, is part of the key.
     settings.cache = ResultCache.open(config.baseDir, { version: VERSION, select: settings.select, ignore: settings.ignore, severities: settings.severities, ruleOptions: settings.ruleOptions });
   }
+  if (options.timing) enableTiming();
+  const started = performance.now();
   const report = await lint(inputs, settings);
+  if (options.timing) io.stderr(formatTimings(takeTimings(), performance.now() - started));
 
   if (options.addIgnore) {
     const stdin = options.stdinFilename !== undefined || options.paths.includes('-');

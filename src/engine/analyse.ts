@@ -6,6 +6,7 @@ import { ProjectIndex } from './project.js';
 import { nodeRange } from './ranges.js';
 import { enabledRules, KNOWN_RULE_IDS, ruleOptions, type RuleSelection } from './rule-set.js';
 import { applySuppressions, readSuppressions, UNUSED_SUPPRESSION } from './suppressions.js';
+import { enableTiming, PARSE_AND_MODEL, timed } from './timing.js';
 
 /** Everything the analysis of a batch of files needs: plain data, so it can cross to a worker thread. */
 export interface AnalysisRequest {
@@ -18,6 +19,8 @@ export interface AnalysisRequest {
   texts: Record<string, string>;
   /** Rule ids ignored per file (per-file-ignores), for the files in `paths`. */
   ignoredByFile: Record<string, string[]>;
+  /** Measure the parse and model and each rule (`--timing`). */
+  timing?: boolean;
 }
 
 export interface AnalysisResult {
@@ -34,6 +37,7 @@ export interface AnalysisResult {
 
 /** Parses each file once, builds its Modal model and runs every enabled rule on it. */
 export async function analyse(request: AnalysisRequest): Promise<AnalysisResult[]> {
+  if (request.timing) enableTiming();
   const parser = await getParser();
   const texts = new Map(Object.entries(request.texts));
   const index = new ProjectIndex(request.root, (p) => texts.get(p), (source) => parseWith(parser, source), () => texts.keys());
@@ -75,7 +79,7 @@ export function analyseFile(
   options: ReadonlyMap<string, Record<string, unknown>>,
   notices: string[],
 ): Diagnostic[] {
-  const model = index.modelFor(filePath);
+  const model = timed(PARSE_AND_MODEL, () => index.modelFor(filePath));
   if (!model) return [];
   const diagnostics: Diagnostic[] = [];
   const ran = new Set<string>();
@@ -85,15 +89,17 @@ export function analyseFile(
     const severity = enabled.severities.get(rule.id)!;
     const messageSeverities = enabled.configured.has(rule.id) ? undefined : rule.messageSeverities;
     try {
-      rule.check({
-        model,
-        options: options.get(rule.id)!,
-        report: (node, messageId, data, fix) => {
-          const diagnostic: Diagnostic = { ruleId: rule.id, severity: messageSeverities?.[messageId] ?? severity, message: formatMessage(rule.messages[messageId]!, data), range: nodeRange(node) };
-          if (fix) diagnostic.fix = fix;
-          diagnostics.push(diagnostic);
-        },
-      });
+      timed(rule.id, () =>
+        rule.check({
+          model,
+          options: options.get(rule.id)!,
+          report: (node, messageId, data, fix) => {
+            const diagnostic: Diagnostic = { ruleId: rule.id, severity: messageSeverities?.[messageId] ?? severity, message: formatMessage(rule.messages[messageId]!, data), range: nodeRange(node) };
+            if (fix) diagnostic.fix = fix;
+            diagnostics.push(diagnostic);
+          },
+        }),
+      );
     } catch (error) {
       // One rule failing on odd input must not cost the findings of the others.
       notices.push(`internal error in rule ${rule.id}: ${error instanceof Error ? error.message : String(error)}; please report it`);

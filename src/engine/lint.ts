@@ -8,6 +8,7 @@ import type { ResultCache } from './cache.js';
 import { decodeSource } from './decode.js';
 import { ProjectIndex } from './project.js';
 import { enabledRules, type RuleSelection } from './rule-set.js';
+import { addTimings, timingEnabled } from './timing.js';
 
 export interface SourceInput {
   /** Absolute path (for stdin, the path given by `--stdin-filename`). */
@@ -190,6 +191,7 @@ async function analyseInParallel(paths: string[], texts: Map<string, string>, ig
     paths: batch,
     texts: Object.fromEntries(texts),
     ignoredByFile,
+    ...(timingEnabled() ? { timing: true } : {}),
   });
   const size = paths.reduce((sum, filePath) => sum + texts.get(filePath)!.length, 0);
   const requested = threadsFromEnvironment();
@@ -229,8 +231,9 @@ function balance(paths: string[], texts: Map<string, string>, count: number): st
 function runWorker(request: AnalysisRequest): Promise<AnalysisResult[]> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./worker.js', import.meta.url));
-    worker.once('message', (message: { results?: AnalysisResult[]; error?: string }) => {
+    worker.once('message', (message: { results?: AnalysisResult[]; error?: string; timings?: Record<string, number> }) => {
       void worker.terminate();
+      addTimings(message.timings);
       if (message.results) resolve(message.results);
       else reject(new Error(`worker failed: ${message.error}`));
     });
