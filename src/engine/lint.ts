@@ -232,7 +232,6 @@ function runWorker(request: AnalysisRequest): Promise<AnalysisResult[]> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./worker.js', import.meta.url));
     worker.once('message', (message: { results?: AnalysisResult[]; error?: string; timings?: Record<string, number> }) => {
-      void worker.terminate();
       addTimings(message.timings);
       if (message.results) resolve(message.results);
       else reject(new Error(`worker failed: ${message.error}`));

@@ -28,8 +28,12 @@ export class SyntaxNode {
     return this.source.slice(this.startIndex, this.endIndex);
   }
 
+  private named: readonly SyntaxNode[] | undefined;
+
+  /** Named children other than comments; computed once (a tree never changes), shared and frozen. */
   get namedChildren(): SyntaxNode[] {
-    return this.children.filter((child) => child.isNamed && child.type !== 'comment');
+    this.named ??= Object.freeze(this.children.filter((child) => child.isNamed && child.type !== 'comment'));
+    return this.named as SyntaxNode[];
   }
 
   field(name: string): SyntaxNode | null {
