@@ -33,6 +33,8 @@ export interface AnalysisResult {
   dependencies: string[];
   /** The result read facts from every file of the run (Apps by name): any file added or changed may change it. */
   dependsOnRun?: boolean;
+  /** With `dependsOnRun`: every file read, probed or folder listed outside the run's files while answering run-wide questions. */
+  runInputs?: string[];
 }
 
 /** Parses each file once, builds its Modal model and runs every enabled rule on it. */
@@ -49,7 +51,10 @@ export async function analyse(request: AnalysisRequest): Promise<AnalysisResult[
     try {
       const diagnostics = analyseFile(index, filePath, new Set(request.ignoredByFile[filePath] ?? []), enabled, options, notices);
       const result: AnalysisResult = { path: filePath, diagnostics, notices, definesApp: index.definesApp(filePath), dependencies: index.dependenciesOf(filePath) };
-      if (index.dependsOnRun(filePath)) result.dependsOnRun = true;
+      if (index.dependsOnRun(filePath)) {
+        result.dependsOnRun = true;
+        result.runInputs = index.outsideInputs();
+      }
       results.push(result);
     } catch (error) {
       // Rules are isolated one by one; this catches the rest (parsing, the model, cross-file

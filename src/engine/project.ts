@@ -47,6 +47,8 @@ export class ProjectIndex implements ImportResolver {
   private readonly appRegistrations = new Map<string, AppRegistrations | null>();
   private readonly appFacts = new Map<string, ReturnType<typeof appsDefinedIn>>();
   private readonly importWords = new Map<string, Set<string>>();
+  /** Files read from disk (not given by the run) and folders listed: inputs of run-wide answers besides the run's files. */
+  private readonly outsideReads = new Set<string>();
 
   constructor(
     readonly root: string,
@@ -80,7 +82,14 @@ export class ProjectIndex implements ImportResolver {
 
   /** A file's text: the run's copy, else read from disk once per index. */
   private textOf(filePath: string): string | undefined {
-    if (!this.texts.has(filePath)) this.texts.set(filePath, this.sourceOf(filePath) ?? readIfSmall(filePath));
+    if (!this.texts.has(filePath)) {
+      let text = this.sourceOf(filePath);
+      if (text === undefined) {
+        this.outsideReads.add(filePath);
+        text = readIfSmall(filePath);
+      }
+      this.texts.set(filePath, text);
+    }
     return this.texts.get(filePath);
   }
 
@@ -150,6 +159,7 @@ export class ProjectIndex implements ImportResolver {
   private addImportedRegistrations(definingFile: string, variable: string, result: AppRegistrations): boolean {
     const candidates = new Set(this.runPaths);
     // Modules beside the defining one may import the App without being part of this run.
+    this.outsideReads.add(directoryListing(path.dirname(definingFile)));
     try {
       for (const entry of fs.readdirSync(path.dirname(definingFile))) if (entry.endsWith('.py')) candidates.add(path.join(path.dirname(definingFile), entry));
     } catch {
@@ -411,6 +421,19 @@ export class ProjectIndex implements ImportResolver {
    * Every other file whose presence or content could change the analysis of `filePath`:
    * the module files its imports resolved to or probed for, and theirs in turn.
    */
+  /**
+   * What a result that read the whole run depends on besides the run's files: every file this
+   * index read from disk, probed while resolving imports, or whose folder it listed
+   * (`directoryListing`), for any file. Answers to run-wide questions are shared between files,
+   * so each such result depends on all of them.
+   */
+  outsideInputs(): string[] {
+    const inputs = new Set(this.outsideReads);
+    // Imports of other files resolved on the way (`importersOf`): what they probed counts too.
+    for (const probed of this.consulted.values()) for (const file of probed) inputs.add(file);
+    return [...inputs];
+  }
+
   dependenciesOf(filePath: string): string[] {
     const seen = new Set<string>();
     const stack = [filePath];
@@ -516,6 +539,11 @@ function isFile(candidate: string): boolean {
 }
 
 /** Imported modules outside the run are read only when small enough to be real source. */
+/** A dependency on the names in a folder (not on the folder's files): the folder's path followed by `/*`. */
+export function directoryListing(dir: string): string {
+  return path.join(dir, '*');
+}
+
 function readIfSmall(filePath: string): string | undefined {
   try {
     if (fs.statSync(filePath).size > 2_000_000) return undefined;
