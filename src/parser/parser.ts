@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Language, Parser, type TreeCursor } from 'web-tree-sitter';
+import { Edit, Language, Parser, type Tree, type TreeCursor } from 'web-tree-sitter';
 import { findLayoutError } from './layout.js';
 import { SyntaxNode } from './syntax.js';
 
@@ -87,19 +87,76 @@ export function parseWith(parser: Parser, original: string): SyntaxNode {
   const source = normalizeLineBreaks(original);
   const tree = parser.parse(source);
   if (!tree) throw new Error('tree-sitter returned no tree');
-  let root: SyntaxNode;
   try {
-    const hasError = tree.rootNode.hasError;
-    root = copyTree(tree.walk(), source, tables, hasError);
-    root.hasError = hasError;
+    return rootOf(tree, source, tables);
   } finally {
     tree.delete();
   }
+}
+
+function rootOf(tree: Tree, source: string, tables: GrammarTables): SyntaxNode {
+  const hasError = tree.rootNode.hasError;
+  const root = copyTree(tree.walk(), source, tables, hasError);
+  root.hasError = hasError;
   if (!root.hasError) {
     root.layoutError = findLayoutError(root);
     if (root.layoutError) root.hasError = true;
   }
   return root;
+}
+
+/** A tree kept in WASM memory for the next parse of the same document (the language server's buffers). */
+export interface RetainedTree {
+  /** The text the tree was parsed from, line breaks normalised. */
+  source: string;
+  tree: Tree;
+}
+
+/**
+ * Like `parseWith`, but reparses incrementally from the previous tree of the same document: the
+ * difference between the two texts becomes one `tree.edit`, and tree-sitter reuses every subtree
+ * the edit does not touch. Returns the new tree to retain; the previous one is freed.
+ */
+export function parseRetained(parser: Parser, original: string, previous?: RetainedTree): { root: SyntaxNode; retained: RetainedTree } {
+  const tables = tablesByParser.get(parser);
+  if (!tables) throw new Error('parser was not created by getParser()');
+  const source = normalizeLineBreaks(original);
+  let oldTree: Tree | null = null;
+  if (previous) {
+    previous.tree.edit(editBetween(previous.source, source));
+    oldTree = previous.tree;
+  }
+  let tree: Tree | null;
+  try {
+    tree = parser.parse(source, oldTree);
+  } finally {
+    oldTree?.delete();
+  }
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  return { root: rootOf(tree, source, tables), retained: { source, tree } };
+}
+
+/** The one edit that turns `before` into `after`: what lies between their common start and common end. */
+export function editBetween(before: string, after: string): Edit {
+  const shorter = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let end = 0;
+  while (end < shorter - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
+  const point = (text: string, offset: number) => {
+    const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+    let row = 0;
+    for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) row++;
+    return { row, column: offset - lineStart };
+  };
+  return new Edit({
+    startIndex: start,
+    oldEndIndex: before.length - end,
+    newEndIndex: after.length - end,
+    startPosition: point(before, start),
+    oldEndPosition: point(before, before.length - end),
+    newEndPosition: point(after, after.length - end),
+  });
 }
 
 export async function parsePython(source: string): Promise<SyntaxNode> {

@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { editBetween, getParser, parseRetained, parseWith, type RetainedTree } from '../src/parser/parser.js';
+import type { SyntaxNode } from '../src/parser/syntax.js';
+
+/** Every node with its type, field, range and positions, in pre-order: two trees print alike only when they are alike. */
+function describeTree(root: SyntaxNode): string {
+  const lines: string[] = [];
+  const visit = (node: SyntaxNode, depth: number): void => {
+    lines.push(`${' '.repeat(depth)}${node.type}:${node.fieldName ?? ''}:${node.startIndex}-${node.endIndex}:${node.startRow}.${node.startColumn}-${node.endRow}.${node.endColumn}${node.isMissing ? ':missing' : ''}`);
+    for (const child of node.children) visit(child, depth + 1);
+  };
+  visit(root, 0);
+  return `${lines.join('\n')}\nhasError=${root.hasError} layout=${root.layoutError?.detail ?? ''}@${root.layoutError?.node.startIndex ?? ''}`;
+}
+
+/** A small deterministic generator, so that a failure replays. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}
+
+const EXAMPLES = path.resolve(import.meta.dirname, '..', 'examples');
+const PIECES = ['x', '\n', '    ', '(', ')', ':', '"', '#', 'é🚀', 'def f():\n    pass\n', '@app.function(gpu="A10G")\n', '\r', ''];
+
+describe('incremental parsing (the language server)', () => {
+  it('computes the edit between two texts', () => {
+    const edit = editBetween('ab\ncd\nef', 'ab\ncXd\nef');
+    expect([edit.startIndex, edit.oldEndIndex, edit.newEndIndex]).toEqual([4, 4, 5]);
+    expect(edit.startPosition).toEqual({ row: 1, column: 1 });
+    expect(edit.newEndPosition).toEqual({ row: 1, column: 2 });
+    const removal = editBetween('aaa\nbbb', 'aaa');
+    expect([removal.startIndex, removal.oldEndIndex, removal.newEndIndex]).toEqual([3, 7, 3]);
+    expect(removal.oldEndPosition).toEqual({ row: 1, column: 3 });
+  });
+
+  it('gives the tree a full parse gives, edit after edit', async () => {
+    const parser = await getParser();
+    const next = random(20261206);
+    for (const name of fs.readdirSync(EXAMPLES).filter((file) => file.endsWith('.py')).sort().slice(0, 6)) {
+      let text = fs.readFileSync(path.join(EXAMPLES, name), 'utf8');
+      let retained: RetainedTree | undefined;
+      for (let step = 0; step < 25; step++) {
+        const parsed = parseRetained(parser, text, retained);
+        retained = parsed.retained;
+        expect(describeTree(parsed.root), `${name}, step ${step}`).toBe(describeTree(parseWith(parser, text)));
+        // Insert, delete or replace a little text somewhere.
+        const at = Math.floor(next() * (text.length + 1));
+        const removed = next() < 0.4 ? Math.floor(next() * 12) : 0;
+        text = text.slice(0, at) + PIECES[Math.floor(next() * PIECES.length)]! + text.slice(at + removed);
+      }
+      retained?.tree.delete();
+    }
+  });
+});
