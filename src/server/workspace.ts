@@ -10,6 +10,7 @@ import { ProjectIndex } from '../engine/project.js';
 import { enabledRules, ruleOptions, type EnabledRules } from '../engine/rule-set.js';
 import { fixSource, type FixedSource } from '../fix/fix-source.js';
 import { getParser, parseRetained, parseWith, type RetainedTree } from '../parser/parser.js';
+import { analysisAfterCommentEdit } from './comment-edits.js';
 import type { SyntaxNode } from '../parser/syntax.js';
 import { RULES } from '../rules/index.js';
 import type { Rule } from '../rules/types.js';
@@ -171,7 +172,20 @@ export class Workspace {
 
   /** A buffer was opened or edited: returns the open files to analyse again (itself and its dependents). */
   setBuffer(filePath: string, text: string): string[] {
+    const before = this.buffers.get(filePath);
     this.buffers.set(filePath, text);
+    // A keystroke inside a comment keeps every finding (moved along its line): nothing to analyse.
+    const known = this.results.get(filePath);
+    const tree = this.trees.get(filePath);
+    if (before !== undefined && known?.text === before && tree?.text === before) {
+      const moved = analysisAfterCommentEdit(known, tree.tree, text);
+      if (moved) {
+        // Models built from the old text are dropped; the findings of files that import this one stand.
+        this.index.invalidate([filePath]);
+        this.results.set(filePath, moved);
+        return [filePath];
+      }
+    }
     return this.invalidate([filePath]);
   }
 
