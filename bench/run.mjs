@@ -197,8 +197,9 @@ const rows = [
   ['Modal tree cold / floor (same files)', `${s(modalRun.cold)} / ${s(modalRun.floor)}`, modalRun.cold.median / modalRun.floor.median, 1.5, 'x'],
   ['Modal tree warm (cache on, nothing changed) / floor', `${s(modalRun.warm)} / ${s(modalRun.floor)}`, modalRun.warm.median / modalRun.floor.median, 0.5, 'x'],
   ['monorepo cold / ast-grep (three rules)', `${s(monorepoRun.cold)} / ${s(monorepoRun['ast-grep'])}`, monorepoRun.cold.median / monorepoRun['ast-grep'].median, 0.5, 'x'],
-  [`server: one keystroke on a ${server.lineCount}-line file, didChange -> publishDiagnostics`, `${server.serverMs.toFixed(1)} ms`, server.serverMs, 25, ' ms'],
-  ['server keystroke / a CLI run of the same text', `${server.serverMs.toFixed(1)} ms / ${server.cliMs.toFixed(1)} ms`, server.serverMs / server.cliMs, 0.1, 'x'],
+  [`server: one keystroke in a comment of a ${server.lineCount}-line file, didChange -> publishDiagnostics`, `${server.serverMs.toFixed(1)} ms`, server.serverMs, 25, ' ms'],
+  [`server: a keystroke in code (the file analysed again), didChange -> publishDiagnostics`, `${server.codeMs.toFixed(1)} ms`, server.codeMs, 25, ' ms'],
+  ['server keystroke (comment) / a CLI run of the same text', `${server.serverMs.toFixed(1)} ms / ${server.cliMs.toFixed(1)} ms`, server.serverMs / server.cliMs, 0.1, 'x'],
   ['peak memory, monorepo cold', `${peakMb.toFixed(0)} MB`, peakMb, 250, ' MB'],
   ...(tests
     ? [
