@@ -27,6 +27,22 @@ function random(seed: number): () => number {
 const EXAMPLES = path.resolve(import.meta.dirname, '..', 'examples');
 const PIECES = ['x', '\n', '    ', '(', ')', ':', '"', '#', 'é🚀', 'def f():\n    pass\n', '@app.function(gpu="A10G")\n', '\r', ''];
 
+describe("the parser's index of nodes by type", () => {
+  it('lists every descendant of the root under its type, in the order of descendants()', async () => {
+    const parser = await getParser();
+    const texts = fs.readdirSync(EXAMPLES).filter((file) => file.endsWith('.py')).sort().map((file) => fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
+    // Broken input: tree-sitter's root is an ERROR node, which the parser wraps in a module.
+    texts.push(')))(((', 'def f(:\n  return [\n', '');
+    for (const text of texts) {
+      const root = parseWith(parser, text);
+      const expected = new Map<string, SyntaxNode[]>();
+      for (const node of root.descendants()) expected.set(node.type, [...(expected.get(node.type) ?? []), node]);
+      expect(root.nodesByType).toEqual(expected);
+      for (const [type, nodes] of expected) expect(root.nodesByType!.get(type)!.every((node, index) => node === nodes[index])).toBe(true);
+    }
+  });
+});
+
 describe('incremental parsing (the language server)', () => {
   it('computes the edit between two texts', () => {
     const edit = editBetween('ab\ncd\nef', 'ab\ncXd\nef');

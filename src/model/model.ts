@@ -216,8 +216,9 @@ export class ModalModel {
     return this.root.source;
   }
 
-  /** All nodes of the given types, in source order; the tree is walked once per model. */
+  /** All nodes of the given types, in source order: the parser's index, or one walk per model. */
   nodesOfType(...types: string[]): SyntaxNode[] {
+    if (!this.typeIndex && this.root.nodesByType) this.typeIndex = this.root.nodesByType;
     if (!this.typeIndex) {
       this.typeIndex = new Map();
       for (const node of this.root.descendants()) {

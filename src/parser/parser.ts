@@ -165,6 +165,8 @@ export async function parsePython(source: string): Promise<SyntaxNode> {
 
 function copyTree(cursor: TreeCursor, source: string, tables: GrammarTables, hasError: boolean): SyntaxNode {
   const starts = lineStarts(source);
+  // The model's index of nodes by type, filled during the copy instead of by another walk.
+  const byType = new Map<string, SyntaxNode[]>();
   const copyNode = (parent: SyntaxNode | null): SyntaxNode => {
     const typeId = cursor.nodeTypeId;
     const start = cursor.startIndex;
@@ -185,6 +187,11 @@ function copyTree(cursor: TreeCursor, source: string, tables: GrammarTables, has
     );
     node.source = source;
     if (hasError && cursor.nodeIsMissing) node.isMissing = true;
+    if (parent) {
+      const list = byType.get(node.type);
+      if (list) list.push(node);
+      else byType.set(node.type, [node]);
+    }
     return node;
   };
   // When its error recovery gives up, tree-sitter returns an ERROR node as the root. The root is
@@ -215,6 +222,7 @@ function copyTree(cursor: TreeCursor, source: string, tables: GrammarTables, has
       }
       if (!cursor.gotoParent()) {
         cursor.delete();
+        (top ?? root).nodesByType = byType;
         return top ?? root;
       }
       current = current.parent!;

@@ -8,6 +8,8 @@ export class SyntaxNode {
   layoutError: { node: SyntaxNode; detail: string } | null = null;
   /** The whole source text; shared by every node of a tree. */
   source = '';
+  /** Set on the root by the parser: every descendant by type, in source order (what `descendants()` lists). */
+  nodesByType: Map<string, SyntaxNode[]> | undefined;
 
   constructor(
     readonly type: string,
