@@ -51,10 +51,7 @@ export async function analyse(request: AnalysisRequest): Promise<AnalysisResult[
     try {
       const diagnostics = analyseFile(index, filePath, new Set(request.ignoredByFile[filePath] ?? []), enabled, options, notices);
       const result: AnalysisResult = { path: filePath, diagnostics, notices, definesApp: index.definesApp(filePath), dependencies: index.dependenciesOf(filePath) };
-      if (index.dependsOnRun(filePath)) {
-        result.dependsOnRun = true;
-        result.runInputs = index.outsideInputs();
-      }
+      if (index.dependsOnRun(filePath)) result.dependsOnRun = true;
       results.push(result);
     } catch (error) {
       // Rules are isolated one by one; this catches the rest (parsing, the model, cross-file
@@ -69,6 +66,9 @@ export async function analyse(request: AnalysisRequest): Promise<AnalysisResult[
       // Its exports could not be computed: importers see the module as unresolved.
     }
   }
+  // What run-wide answers read outside the run only grows during the batch: its final state covers every result.
+  const runInputs = results.some((result) => result.dependsOnRun) ? index.outsideInputs() : [];
+  for (const result of results) if (result.dependsOnRun) result.runInputs = runInputs;
   return results;
 }
 

@@ -47,6 +47,7 @@ export class ProjectIndex implements ImportResolver {
   private readonly appRegistrations = new Map<string, AppRegistrations | null>();
   private readonly appFacts = new Map<string, ReturnType<typeof appsDefinedIn>>();
   private readonly importWords = new Map<string, Set<string>>();
+  private readonly appDefiningTexts = new Map<string, boolean>();
   /** Files read from disk (not given by the run) and folders listed: inputs of run-wide answers besides the run's files. */
   private readonly outsideReads = new Set<string>();
 
@@ -130,9 +131,8 @@ export class ProjectIndex implements ImportResolver {
   private collectRegistrationsOfApp(appName: string): AppRegistrations | null {
     let result: AppRegistrations | null = null;
     for (const filePath of this.runPaths) {
-      const text = this.textOf(filePath);
       // The defining file names the App literally and imports modal (a name computed otherwise is not found: silence).
-      if (!text || !text.includes(appName) || !text.includes('modal') || !/\b(App|Stub)\s*\(/.test(text)) continue;
+      if (!this.mayDefineApps(filePath) || !this.textOf(filePath)!.includes(appName)) continue;
       let apps = this.appFacts.get(filePath);
       if (!apps) {
         const model = this.queryModel(filePath);
@@ -153,6 +153,17 @@ export class ProjectIndex implements ImportResolver {
       }
     }
     return result;
+  }
+
+  /** Whether a file's text can define an App (names modal, calls `App(` or `Stub(`): read once per file, whatever the App asked about. */
+  private mayDefineApps(filePath: string): boolean {
+    let may = this.appDefiningTexts.get(filePath);
+    if (may === undefined) {
+      const text = this.textOf(filePath);
+      may = text !== undefined && text.includes('modal') && /\b(App|Stub)\s*\(/.test(text);
+      this.appDefiningTexts.set(filePath, may);
+    }
+    return may;
   }
 
   /** Adds what other modules register on the App `variable` of `definingFile`; false when some use cannot be read. */
@@ -469,6 +480,7 @@ export class ProjectIndex implements ImportResolver {
     for (const filePath of changedSet) {
       this.fileExists.delete(filePath);
       this.texts.delete(filePath);
+      this.appDefiningTexts.delete(filePath);
       this.directories.delete(filePath);
     }
     // Who imports whom, what a called function returns and what an App registers can change with any edit.
