@@ -48,6 +48,7 @@ export class ProjectIndex implements ImportResolver {
   private readonly appFacts = new Map<string, ReturnType<typeof appsDefinedIn>>();
   private readonly importWords = new Map<string, Set<string>>();
   private readonly appDefiningTexts = new Map<string, boolean>();
+  private readonly shadowing = new Map<string, boolean>();
   /** Files read from disk (not given by the run) and folders listed: inputs of run-wide answers besides the run's files. */
   private readonly outsideReads = new Set<string>();
 
@@ -417,6 +418,13 @@ export class ProjectIndex implements ImportResolver {
    * or in a folder above it within the root (where `python -m` or a test runner may start).
    */
   shadowsModal(fromPath: string): boolean {
+    // Rules ask once per use of `modal`: the folders are climbed once per file.
+    let shadowed = this.shadowing.get(fromPath);
+    if (shadowed === undefined) this.shadowing.set(fromPath, (shadowed = this.findModalShadow(fromPath)));
+    return shadowed;
+  }
+
+  private findModalShadow(fromPath: string): boolean {
     let consulted = this.consulted.get(fromPath);
     if (!consulted) this.consulted.set(fromPath, (consulted = new Set()));
     for (let dir = path.dirname(fromPath); ; dir = path.dirname(dir)) {
@@ -428,10 +436,6 @@ export class ProjectIndex implements ImportResolver {
     }
   }
 
-  /**
-   * Every other file whose presence or content could change the analysis of `filePath`:
-   * the module files its imports resolved to or probed for, and theirs in turn.
-   */
   /**
    * What a result that read the whole run depends on besides the run's files: every file this
    * index read from disk, probed while resolving imports, or whose folder it listed
@@ -445,6 +449,10 @@ export class ProjectIndex implements ImportResolver {
     return [...inputs];
   }
 
+  /**
+   * Every other file whose presence or content could change the analysis of `filePath`:
+   * the module files its imports resolved to or probed for, and theirs in turn.
+   */
   dependenciesOf(filePath: string): string[] {
     const seen = new Set<string>();
     const stack = [filePath];
@@ -485,6 +493,7 @@ export class ProjectIndex implements ImportResolver {
     }
     // Who imports whom, what a called function returns and what an App registers can change with any edit.
     this.importers.clear();
+    this.shadowing.clear();
     this.mentions = null;
     this.revisited.clear();
     this.appRegistrations.clear();
@@ -503,6 +512,8 @@ export class ProjectIndex implements ImportResolver {
     this.released.clear();
     this.fileExists.clear();
     this.consulted.clear();
+    this.shadowing.clear();
+    this.appDefiningTexts.clear();
     this.summaries.clear();
     this.texts.clear();
     this.directories.clear();
