@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { editBetween, getParser, parseRetained, parseWith, type RetainedTree } from '../src/parser/parser.js';
+import { editBetween, getParser, parseRetained, parseWith, useDirectCopy, type RetainedTree } from '../src/parser/parser.js';
 import type { SyntaxNode } from '../src/parser/syntax.js';
 
 /** Every node with its type, field, range and positions, in pre-order: two trees print alike only when they are alike. */
@@ -26,6 +26,25 @@ function random(seed: number): () => number {
 
 const EXAMPLES = path.resolve(import.meta.dirname, '..', 'examples');
 const PIECES = ['x', '\n', '    ', '(', ')', ':', '"', '#', 'é🚀', 'def f():\n    pass\n', '@app.function(gpu="A10G")\n', '\r', ''];
+
+describe('the copy of the tree out of WASM', () => {
+  it('reads through direct calls exactly what the public cursor reads', async () => {
+    const parser = await getParser();
+    const texts = fs.readdirSync(EXAMPLES).filter((file) => file.endsWith('.py')).sort().map((file) => fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
+    // Errors, MISSING nodes, an ERROR root, deep nesting, non-ASCII text, a lone carriage return.
+    texts.push(')))(((', 'def f(:\n  return [\n', '', 'x = (1,\ny = "é🚀"\rz = 2\n', `v = ${'['.repeat(400)}${']'.repeat(400)}\n`, 'if x:\n  pass\n    y = 1\n');
+    try {
+      for (const text of texts) {
+        useDirectCopy(false);
+        const expected = describeTree(parseWith(parser, text));
+        useDirectCopy(true);
+        expect(describeTree(parseWith(parser, text))).toBe(expected);
+      }
+    } finally {
+      useDirectCopy(true);
+    }
+  });
+});
 
 describe("the parser's index of nodes by type", () => {
   it('lists every descendant of the root under its type, in the order of descendants()', async () => {

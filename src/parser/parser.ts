@@ -11,6 +11,99 @@ interface GrammarTables {
 }
 
 let loaded: Promise<{ parser: Parser; tables: GrammarTables }> | undefined;
+
+/**
+ * The part of web-tree-sitter's Emscripten module the tree copy calls directly. `Parser.init`
+ * builds the module on the object it is given, so its exports are reachable; each cursor getter of
+ * the public API writes the cursor into WASM memory again before its call, which made the copy
+ * cost more than the parse. Used only when every function is there (checked at start-up);
+ * otherwise the copy goes through the public `TreeCursor`.
+ */
+interface CursorExports {
+  HEAP32: Int32Array;
+  _ts_init(): number;
+  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_missing_wasm(tree: number): number;
+  _ts_tree_cursor_start_index_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+}
+
+const CURSOR_EXPORTS = [
+  '_ts_init', '_ts_tree_cursor_goto_first_child_wasm', '_ts_tree_cursor_goto_next_sibling_wasm', '_ts_tree_cursor_goto_parent_wasm',
+  '_ts_tree_cursor_current_node_type_id_wasm', '_ts_tree_cursor_current_node_is_missing_wasm', '_ts_tree_cursor_start_index_wasm',
+  '_ts_tree_cursor_end_index_wasm', '_ts_tree_cursor_current_field_id_wasm',
+];
+
+let cursorExports: CursorExports | null = null;
+/** Where web-tree-sitter passes a cursor to and from WASM (an index into HEAP32). */
+let transferSlot = 0;
+
+/** What the copy reads from a cursor: the public `TreeCursor`, or `DirectCursor`. */
+type CopyCursor = Pick<TreeCursor, 'nodeTypeId' | 'nodeType' | 'startIndex' | 'endIndex' | 'currentFieldId' | 'nodeIsMissing' | 'gotoFirstChild' | 'gotoNextSibling' | 'gotoParent' | 'delete'>;
+
+/**
+ * A cursor that stays in web-tree-sitter's transfer buffer for the whole walk: written there
+ * once, moved and read by direct calls (each C function reads the cursor from the buffer and a
+ * move writes it back), and handed back to its `TreeCursor` at the end.
+ */
+class DirectCursor implements CopyCursor {
+  private readonly tree: number;
+
+  constructor(private readonly cursor: TreeCursor, private readonly wasm: CursorExports) {
+    const internal = cursor as unknown as { handles: number[]; tree: { [0]: number } };
+    this.tree = internal.tree[0];
+    wasm.HEAP32.set(internal.handles, transferSlot);
+  }
+
+  get nodeTypeId(): number {
+    return this.wasm._ts_tree_cursor_current_node_type_id_wasm(this.tree);
+  }
+  get nodeType(): string {
+    return 'ERROR';
+  }
+  get startIndex(): number {
+    return this.wasm._ts_tree_cursor_start_index_wasm(this.tree);
+  }
+  get endIndex(): number {
+    return this.wasm._ts_tree_cursor_end_index_wasm(this.tree);
+  }
+  get currentFieldId(): number {
+    return this.wasm._ts_tree_cursor_current_field_id_wasm(this.tree);
+  }
+  get nodeIsMissing(): boolean {
+    return this.wasm._ts_tree_cursor_current_node_is_missing_wasm(this.tree) === 1;
+  }
+  gotoFirstChild(): boolean {
+    return this.wasm._ts_tree_cursor_goto_first_child_wasm(this.tree) === 1;
+  }
+  gotoNextSibling(): boolean {
+    return this.wasm._ts_tree_cursor_goto_next_sibling_wasm(this.tree) === 1;
+  }
+  gotoParent(): boolean {
+    return this.wasm._ts_tree_cursor_goto_parent_wasm(this.tree) === 1;
+  }
+  delete(): void {
+    // Memory may have grown during the walk: read the views afresh.
+    const internal = this.cursor as unknown as { handles: number[] };
+    for (let i = 0; i < 4; i++) internal.handles[i] = this.wasm.HEAP32[transferSlot + i]!;
+    this.cursor.delete();
+  }
+}
+
+/** Copies go through `DirectCursor` when web-tree-sitter's module offers it (tests turn it off to compare). */
+let directCopy = true;
+export function useDirectCopy(on: boolean): void {
+  directCopy = on;
+}
+
+function walkerOf(tree: Tree): CopyCursor {
+  const cursor = tree.walk();
+  return directCopy && cursorExports ? new DirectCursor(cursor, cursorExports) : cursor;
+}
 const tablesByParser = new WeakMap<Parser, GrammarTables>();
 
 /** tree-sitter's id for ERROR nodes (`ts_builtin_sym_error`). */
@@ -32,7 +125,12 @@ function readTables(language: Language): GrammarTables {
 export async function getParser(): Promise<Parser> {
   loaded ??= (async () => {
     const require = createRequire(import.meta.url);
-    await Parser.init();
+    const module: Record<string, unknown> = {};
+    await Parser.init(module);
+    if (module.HEAP32 instanceof Int32Array && CURSOR_EXPORTS.every((name) => typeof module[name] === 'function')) {
+      cursorExports = module as unknown as CursorExports;
+      transferSlot = cursorExports._ts_init() >> 2;
+    }
     const language = await Language.load(require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
     const parser = new Parser();
     parser.setLanguage(language);
@@ -96,7 +194,7 @@ export function parseWith(parser: Parser, original: string): SyntaxNode {
 
 function rootOf(tree: Tree, source: string, tables: GrammarTables): SyntaxNode {
   const hasError = tree.rootNode.hasError;
-  const root = copyTree(tree.walk(), source, tables, hasError);
+  const root = copyTree(walkerOf(tree), source, tables, hasError);
   root.hasError = hasError;
   if (!root.hasError) {
     root.layoutError = findLayoutError(root);
@@ -163,7 +261,7 @@ export async function parsePython(source: string): Promise<SyntaxNode> {
   return parseWith(await getParser(), source);
 }
 
-function copyTree(cursor: TreeCursor, source: string, tables: GrammarTables, hasError: boolean): SyntaxNode {
+function copyTree(cursor: CopyCursor, source: string, tables: GrammarTables, hasError: boolean): SyntaxNode {
   const starts = lineStarts(source);
   // The model's index of nodes by type, filled during the copy instead of by another walk.
   const byType = new Map<string, SyntaxNode[]>();
