@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadProjectConfig, settingsFromConfig } from '../src/api/settings.js';
+import { lint } from '../src/engine/lint.js';
 import { parsePython } from '../src/parser/parser.js';
 import { analysisAfterCommentEdit } from '../src/server/comment-edits.js';
 import { Workspace } from '../src/server/workspace.js';
@@ -65,6 +67,9 @@ describe('language server edits', () => {
         expect(after.text).toBe(text);
         expect({ diagnostics: after.diagnostics, notices: after.notices }, `${name}, step ${step}`).toEqual(expected);
       }
+      // After the last edit, the command line (`--stdin-filename`) reports the same findings.
+      const cli = await lint([{ path: filePath, text }], settingsFromConfig(loadProjectConfig(root), root));
+      expect(workspace.analyse(filePath).diagnostics, `${name}: the command line`).toEqual(cli.files[0]!.diagnostics);
     }
     // Findings were carried over (rather than computed again) in many steps, and refused in others.
     expect(shortcuts).toBeGreaterThan(10);
