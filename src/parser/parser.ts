@@ -301,12 +301,12 @@ function copyTree(cursor: CopyCursor, source: string, tables: GrammarTables, has
     top.source = source;
   }
   const root = copyNode(top);
-  top?.children.push(root);
+  top?.addChild(root);
   let current = root;
   for (;;) {
     if (cursor.gotoFirstChild()) {
       const child = copyNode(current);
-      current.children.push(child);
+      current.addChild(child);
       current = child;
       continue;
     }
@@ -314,7 +314,7 @@ function copyTree(cursor: CopyCursor, source: string, tables: GrammarTables, has
       if (cursor.gotoNextSibling()) {
         const parent = current.parent!;
         const sibling = copyNode(parent);
-        parent.children.push(sibling);
+        parent.addChild(sibling);
         current = sibling;
         break;
       }

@@ -1,6 +1,10 @@
+/** The children of every leaf: one shared, frozen empty list (half the nodes of a tree are leaves). */
+const NO_CHILDREN = Object.freeze([]) as unknown as SyntaxNode[];
+
 /** A node of the Python syntax tree, copied out of tree-sitter into plain JavaScript. */
 export class SyntaxNode {
-  readonly children: SyntaxNode[] = [];
+  /** Filled by the parser (`addChild`) only; never change it afterwards. */
+  children: SyntaxNode[] = NO_CHILDREN;
   isMissing = false;
   /** Set on the root: the tree holds ERROR or MISSING nodes, or an indentation error (`layoutError`). */
   hasError = false;
@@ -26,6 +30,12 @@ export class SyntaxNode {
     readonly parent: SyntaxNode | null,
   ) {}
 
+  /** Appends a child while the parser builds the tree. */
+  addChild(child: SyntaxNode): void {
+    if (this.children === NO_CHILDREN) this.children = [child];
+    else this.children.push(child);
+  }
+
   get text(): string {
     return this.source.slice(this.startIndex, this.endIndex);
   }
@@ -34,7 +44,7 @@ export class SyntaxNode {
 
   /** Named children other than comments; computed once (a tree never changes), shared and frozen. */
   get namedChildren(): SyntaxNode[] {
-    this.named ??= Object.freeze(this.children.filter((child) => child.isNamed && child.type !== 'comment'));
+    this.named ??= this.children === NO_CHILDREN ? NO_CHILDREN : Object.freeze(this.children.filter((child) => child.isNamed && child.type !== 'comment'));
     return this.named as SyntaxNode[];
   }
 
