@@ -1,30 +1,50 @@
 #!/usr/bin/env node
-// Benchmark: modal-lint against its baselines, measured in one run, alternating commands.
-// Usage: npm run bench [-- --reps N] [--baseline CHECKOUT] [extra-dir ...]
-// --baseline names another built checkout of modal-lint (its dist/bundle/main.js): its cold runs are
-// measured in the same run, alternating with this one, and printed as a ratio.
-// Trees are built at run time under the system temp folder; nothing is written to the repository.
+// Benchmark: what users run, each against its floor or baseline, measured in one run with the
+// commands alternating, so that load on the machine affects both sides of a ratio alike.
+//
+// Usage: npm run bench [-- --reps N] [--modal-tree DIR] [--cli CHECKOUT] [--with-tests]
+//   --modal-tree DIR  a folder of Modal apps to measure (for example a clone of modal-examples);
+//                     copied to the system temp folder first. Default: copies of this
+//                     repository's examples and fixtures.
+//   --cli CHECKOUT    measure another built checkout of modal-lint (its dist/bundle/main.js),
+//                     e.g. to record a "before" table; the floors stay this checkout's.
+//   --with-tests      also time `npm ci && npm test` on a fresh clone of this repository's HEAD
+//                     (minutes; it needs the network for npm ci).
+//
+// Rows (targets in brackets):
+//   one file via --stdin-filename / the floor: bench/parse-only.mjs on the same file  [<= 1.25x]
+//   Modal tree cold / the floor for the same files                                  [<= 1.5x]
+//   Modal tree warm (cache on, nothing changed) / the same floor                    [<= 0.5x]
+//   monorepo (Python stdlib + Modal apps) cold / ast-grep with three rules          [<= 0.5x]
+//   language server: one keystroke, didChange -> publishDiagnostics                 [<= 25 ms, <= 0.1x a CLI run]
+//   peak memory on the monorepo                                                     [<= 250 MB]
+//   npm test on a fresh clone (--with-tests)                                        [<= 150 s, <= 1 GB]
+// then each rule's share of a run on the Modal tree (`--timing`).
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureServer } from './server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(ROOT, 'dist/bundle/main.js');
 const AST_GREP = path.join(ROOT, 'node_modules/.bin/ast-grep');
 const SG_CONFIG = path.join(ROOT, 'bench/ast-grep/sgconfig.yml');
-const PARSE_ONLY = path.join(ROOT, 'bench/parse-only.mjs');
+/** Three of the ast-grep rules: the comparison the targets were set against. */
+const SG_RULES = '^(app-missing-name|kebab-case-name|min-containers-with-gpu)$';
+const FLOOR = path.join(ROOT, 'bench/parse-only.mjs');
 
 const args = process.argv.slice(2);
-const repsIndex = args.indexOf('--reps');
-const REPS = repsIndex >= 0 ? Number(args.splice(repsIndex, 2)[1]) : 5;
-const baselineIndex = args.indexOf('--baseline');
-const BASELINE_CLI = baselineIndex >= 0 ? path.join(path.resolve(args.splice(baselineIndex, 2)[1]), 'dist/bundle/main.js') : null;
-if (BASELINE_CLI && !fs.existsSync(BASELINE_CLI)) throw new Error(`${BASELINE_CLI} is missing: build the baseline checkout first`);
-const extraDirs = args.map((dir) => path.resolve(dir));
-
-if (!fs.existsSync(CLI)) throw new Error('dist/ is missing: run `npm run build` first');
+function option(name) {
+  const index = args.indexOf(name);
+  return index >= 0 ? args.splice(index, 2)[1] : undefined;
+}
+const REPS = Number(option('--reps') ?? 5);
+const modalTreeArg = option('--modal-tree');
+const cliCheckout = option('--cli');
+const withTests = args.includes('--with-tests');
+const CLI = path.join(cliCheckout ? path.resolve(cliCheckout) : ROOT, 'dist/bundle/main.js');
+if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
 
 // ---- trees --------------------------------------------------------------------------------
 
@@ -44,23 +64,26 @@ function pythonFiles(dir) {
 }
 
 function copyTree(from, to) {
-  fs.cpSync(from, to, { recursive: true, filter: (source) => !source.includes(`${path.sep}__pycache__`) });
+  fs.cpSync(from, to, { recursive: true, filter: (source) => !/[\\/](__pycache__|\.git|\.modal-lint-cache)$/.test(source) });
 }
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'modal-lint-bench-'));
 process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }));
 
-/** The project's example apps and fixtures: the Modal part of every tree. */
+/** The project's example apps and fixtures: the Modal part of the monorepo. */
 function modalSeed(into) {
   copyTree(path.join(ROOT, 'examples'), path.join(into, 'examples'));
   copyTree(path.join(ROOT, 'fixtures'), path.join(into, 'fixtures'));
 }
 
-function buildModalTree(name, minimumFiles) {
-  const dir = path.join(work, name);
-  let copies = 0;
-  do modalSeed(path.join(dir, `copy${copies++}`));
-  while (pythonFiles(dir).length < minimumFiles);
+function buildModalTree() {
+  const dir = path.join(work, 'modal-tree');
+  if (modalTreeArg) copyTree(path.resolve(modalTreeArg), dir);
+  else {
+    let copies = 0;
+    do modalSeed(path.join(dir, `copy${copies++}`));
+    while (pythonFiles(dir).length < 180);
+  }
   return dir;
 }
 
@@ -76,19 +99,28 @@ function buildMonorepo() {
   return dir;
 }
 
-const modalOnly = buildModalTree('modal-only', 300);
-const modalFileCount = pythonFiles(modalOnly).length;
+/** A ~1,000-line Modal file made of the example apps, as an editor would send it. */
+function buildOneFile() {
+  const examples = fs.readdirSync(path.join(ROOT, 'examples')).filter((name) => name.endsWith('.py')).sort();
+  const parts = [];
+  let lines = 0;
+  for (let copy = 0; lines < 1000; copy++) {
+    for (const name of examples) {
+      if (lines >= 1000) break;
+      const text = fs.readFileSync(path.join(ROOT, 'examples', name), 'utf8');
+      parts.push(`# ---- ${name}, copy ${copy}\n${text}`);
+      lines += text.split('\n').length + 1;
+    }
+  }
+  const file = path.join(work, 'one_file.py');
+  fs.writeFileSync(file, parts.join('\n'));
+  return file;
+}
+
+const modalTree = buildModalTree();
 const monorepo = buildMonorepo();
-const trees = [
-  { name: 'monorepo', dir: monorepo },
-  { name: 'modal-only', dir: modalOnly },
-  ...extraDirs.map((dir) => ({ name: path.basename(dir), dir })),
-];
-const scaled = [1, 4, 16].map((factor) => {
-  const dir = path.join(work, `scale-${factor}`);
-  for (let i = 0; i < factor; i++) copyTree(modalOnly, path.join(dir, `x${i}`));
-  return { factor, dir };
-});
+const oneFile = buildOneFile();
+const oneFileText = fs.readFileSync(oneFile);
 
 // ---- measuring -----------------------------------------------------------------------------
 
@@ -97,6 +129,7 @@ function timeCommand(command, commandArgs, options = {}) {
   const result = spawnSync(command, commandArgs, { stdio: ['pipe', 'ignore', 'pipe'], ...options });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (result.error) throw result.error;
+  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} exited with ${result.status}: ${result.stderr}`);
   return seconds;
 }
 
@@ -113,80 +146,78 @@ function median(values) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-const stdinSource = fs.readFileSync(path.join(ROOT, 'examples/finetune_job.py'));
-
-function commandsFor(tree) {
-  return {
-    'modal-lint cold': () => timeCommand(process.execPath, [CLI, '--no-cache', '--format', 'concise', '--exit-zero', '.'], { cwd: tree.dir }),
-    'modal-lint warm': () => timeCommand(process.execPath, [CLI, '--format', 'concise', '--exit-zero', '.'], { cwd: tree.dir }),
-    'parse-only (1 thread)': () => timeCommand(process.execPath, [PARSE_ONLY, tree.dir]),
-    'ast-grep scan': () => timeCommand(AST_GREP, ['scan', '-c', SG_CONFIG, tree.dir]),
-    ...(BASELINE_CLI ? { 'baseline cold': () => timeCommand(process.execPath, [BASELINE_CLI, '--no-cache', '--format', 'concise', '--exit-zero', '.'], { cwd: tree.dir }) } : {}),
-  };
-}
-
-const rows = [];
-function record(tree, name, samples, extra = {}) {
-  const row = { tree, name, median: median(samples), min: Math.min(...samples), max: Math.max(...samples), ...extra };
-  rows.push(row);
-  return row;
-}
-
-console.log(`modal-lint benchmark: ${os.cpus().length} cores, node ${process.version}, ${REPS} repetitions, ${modalFileCount} files in the Modal-only tree`);
-for (const tree of trees) {
-  // Fill the cache once so that the warm runs measure a warm cache.
-  timeCommand(process.execPath, [CLI, '--format', 'concise', '--exit-zero', '.'], { cwd: tree.dir });
-  const commands = commandsFor(tree);
+const lintArgs = (...extra) => [CLI, '--format', 'concise', '--exit-zero', ...extra];
+/** Each command runs once per repetition, in turn, so that both sides of a ratio share the load. */
+function alternate(commands) {
   const samples = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
   for (let rep = 0; rep < REPS; rep++) for (const [name, run] of Object.entries(commands)) samples[name].push(run());
-  for (const [name, values] of Object.entries(samples)) record(tree.name, name, values);
-  const mem = peakMemoryMb(process.execPath, [CLI, '--no-cache', '--format', 'concise', '--exit-zero', '.'], { cwd: tree.dir });
-  rows.find((row) => row.tree === tree.name && row.name === 'modal-lint cold').peakMb = mem;
+  return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, { median: median(values), min: Math.min(...values), max: Math.max(...values) }]));
 }
-{
-  const startup = [];
-  const single = [];
-  for (let rep = 0; rep < REPS * 2; rep++) {
-    startup.push(timeCommand(process.execPath, ['-e', '0']));
-    single.push(timeCommand(process.execPath, [CLI, '--stdin-filename', 'app.py', '--format', 'concise', '--exit-zero'], { cwd: ROOT, input: stdinSource }));
-  }
-  record('-', 'node -e 0', startup);
-  record('-', 'single file via stdin', single);
-}
-const scaling = scaled.map(({ factor, dir }) => {
-  const samples = [];
-  for (let rep = 0; rep < REPS; rep++) samples.push(timeCommand(process.execPath, [CLI, '--no-cache', '--format', 'concise', '--exit-zero', '.'], { cwd: dir }));
-  return { factor, files: pythonFiles(dir).length, median: median(samples) };
+
+console.log(
+  `modal-lint benchmark: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}, ${REPS} repetitions; ` +
+    `CLI ${path.relative(process.cwd(), CLI) || CLI}; Modal tree ${modalTreeArg ?? 'examples + fixtures'} (${pythonFiles(modalTree).length} files); ` +
+    `monorepo ${pythonFiles(monorepo).length} files; one file ${oneFileText.toString().split('\n').length} lines`,
+);
+
+const oneFileRun = alternate({
+  'node -e 0': () => timeCommand(process.execPath, ['-e', '0']),
+  'modal-lint --stdin-filename': () => timeCommand(process.execPath, lintArgs('--stdin-filename', oneFile), { cwd: work, input: oneFileText }),
+  floor: () => timeCommand(process.execPath, [FLOOR, oneFile]),
 });
+// Fill the cache once so that the warm runs measure a warm cache.
+timeCommand(process.execPath, lintArgs('.'), { cwd: modalTree });
+const modalRun = alternate({
+  cold: () => timeCommand(process.execPath, lintArgs('--no-cache', '.'), { cwd: modalTree }),
+  warm: () => timeCommand(process.execPath, lintArgs('.'), { cwd: modalTree }),
+  floor: () => timeCommand(process.execPath, [FLOOR, modalTree]),
+});
+const monorepoRun = alternate({
+  cold: () => timeCommand(process.execPath, lintArgs('--no-cache', '.'), { cwd: monorepo }),
+  'ast-grep': () => timeCommand(AST_GREP, ['scan', '-c', SG_CONFIG, '--filter', SG_RULES, monorepo]),
+});
+const peakMb = peakMemoryMb(process.execPath, lintArgs('--no-cache', '.'), { cwd: monorepo });
+const server = await measureServer({ cli: CLI, edits: Math.max(REPS * 3, 10), log: () => {} });
+
+let tests;
+if (withTests) {
+  const clone = path.join(work, 'clone');
+  execFileSync('git', ['clone', '--quiet', ROOT, clone]);
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: clone, stdio: 'ignore' });
+  const start = process.hrtime.bigint();
+  const mb = peakMemoryMb('npm', ['test'], { cwd: clone });
+  tests = { seconds: Number(process.hrtime.bigint() - start) / 1e9, mb };
+}
 
 // ---- report --------------------------------------------------------------------------------
 
-const fmt = (seconds) => `${seconds.toFixed(3)} s`;
-console.log('\n| tree | command | median | min | max | peak memory |');
-console.log('|---|---|---|---|---|---|');
-for (const row of rows) {
-  console.log(`| ${row.tree} | ${row.name} | ${fmt(row.median)} | ${fmt(row.min)} | ${fmt(row.max)} | ${row.peakMb ? `${row.peakMb.toFixed(0)} MB` : ''} |`);
-}
-const get = (tree, name) => rows.find((row) => row.tree === tree && row.name === name);
-const ratio = (a, b) => a.median / b.median;
-const targets = [
-  ['monorepo cold / ast-grep', ratio(get('monorepo', 'modal-lint cold'), get('monorepo', 'ast-grep scan')), 0.5],
-  ['modal-only cold / ast-grep', ratio(get('modal-only', 'modal-lint cold'), get('modal-only', 'ast-grep scan')), 2.0],
-  ['modal-only cold / parse-only', ratio(get('modal-only', 'modal-lint cold'), get('modal-only', 'parse-only (1 thread)')), 1.0],
-  ['monorepo warm / ast-grep', ratio(get('monorepo', 'modal-lint warm'), get('monorepo', 'ast-grep scan')), 0.3],
-  ['modal-only warm / ast-grep', ratio(get('modal-only', 'modal-lint warm'), get('modal-only', 'ast-grep scan')), 0.3],
-  ['single file / node -e 0', ratio(get('-', 'single file via stdin'), get('-', 'node -e 0')), 2.5],
+const s = (sample) => `${sample.median.toFixed(3)} s`;
+const rows = [
+  ['one 1,000-line file via `--stdin-filename` / floor (that file parsed, every node visited)', `${s(oneFileRun['modal-lint --stdin-filename'])} / ${s(oneFileRun.floor)}`, oneFileRun['modal-lint --stdin-filename'].median / oneFileRun.floor.median, 1.25, 'x'],
+  ['Modal tree cold / floor (same files)', `${s(modalRun.cold)} / ${s(modalRun.floor)}`, modalRun.cold.median / modalRun.floor.median, 1.5, 'x'],
+  ['Modal tree warm (cache on, nothing changed) / floor', `${s(modalRun.warm)} / ${s(modalRun.floor)}`, modalRun.warm.median / modalRun.floor.median, 0.5, 'x'],
+  ['monorepo cold / ast-grep (three rules)', `${s(monorepoRun.cold)} / ${s(monorepoRun['ast-grep'])}`, monorepoRun.cold.median / monorepoRun['ast-grep'].median, 0.5, 'x'],
+  [`server: one keystroke in a comment of a ${server.lineCount}-line file, didChange -> publishDiagnostics`, `${server.serverMs.toFixed(1)} ms`, server.serverMs, 25, ' ms'],
+  [`server: a keystroke in code (the file analysed again), didChange -> publishDiagnostics`, `${server.codeMs.toFixed(1)} ms`, server.codeMs, 25, ' ms'],
+  ['server keystroke (comment) / a CLI run of the same text', `${server.serverMs.toFixed(1)} ms / ${server.cliMs.toFixed(1)} ms`, server.serverMs / server.cliMs, 0.1, 'x'],
+  ['peak memory, monorepo cold', `${peakMb.toFixed(0)} MB`, peakMb, 250, ' MB'],
+  ...(tests
+    ? [
+        ['`npm test` on a fresh clone: time', `${tests.seconds.toFixed(0)} s`, tests.seconds, 150, ' s'],
+        ['`npm test` on a fresh clone: peak memory', `${tests.mb.toFixed(0)} MB`, tests.mb, 1024, ' MB'],
+      ]
+    : []),
 ];
-if (BASELINE_CLI) {
-  console.log(`\nAgainst the baseline ${path.dirname(path.dirname(path.dirname(BASELINE_CLI)))}:`);
-  for (const tree of trees) console.log(`- ${tree.name} cold / baseline cold: ${ratio(get(tree.name, 'modal-lint cold'), get(tree.name, 'baseline cold')).toFixed(2)}x`);
+console.log('\n| what users run | measured | value | target | |');
+console.log('|---|---|---|---|---|');
+for (const [name, measured, value, target, unit] of rows) {
+  const digits = unit === 'x' ? 2 : 1;
+  console.log(`| ${name} | ${measured} | ${value.toFixed(digits)}${unit} | <= ${target}${unit} | ${value <= target ? 'met' : 'MISSED'} |`);
 }
-console.log('\n| ratio | measured | target | |');
-console.log('|---|---|---|---|');
-for (const [name, value, target] of targets) console.log(`| ${name} | ${value.toFixed(2)}x | <= ${target}x | ${value <= target ? 'met' : 'MISSED'} |`);
-const peak = get('monorepo', 'modal-lint cold').peakMb;
-console.log(`| monorepo peak memory | ${peak.toFixed(0)} MB | <= 250 MB | ${peak <= 250 ? 'met' : 'MISSED'} |`);
-console.log('\nScaling (modal-lint cold, copies of the Modal-only tree):');
-for (const { factor, files, median: seconds } of scaling) {
-  console.log(`  ${String(factor).padStart(2)}x  ${String(files).padStart(5)} files  ${fmt(seconds)}  ${((seconds / files) * 1000).toFixed(2)} ms/file`);
-}
+console.log(`\nnode -e 0: ${s(oneFileRun['node -e 0'])}; one-file floor / node -e 0: ${(oneFileRun.floor.median / oneFileRun['node -e 0'].median).toFixed(2)}x; server first analysis after didOpen: ${server.openMs.toFixed(0)} ms`);
+console.log(`spread (min-max): one file ${oneFileRun['modal-lint --stdin-filename'].min.toFixed(3)}-${oneFileRun['modal-lint --stdin-filename'].max.toFixed(3)} s, Modal cold ${modalRun.cold.min.toFixed(3)}-${modalRun.cold.max.toFixed(3)} s, monorepo cold ${monorepoRun.cold.min.toFixed(3)}-${monorepoRun.cold.max.toFixed(3)} s`);
+
+// Each rule's share of a run on the Modal tree, from the CLI's own timing (one thread).
+const timing = spawnSync(process.execPath, lintArgs('--no-cache', '--timing', '.'), { cwd: modalTree, encoding: 'utf8', env: { ...process.env, MODAL_LINT_THREADS: '1' } });
+if (timing.status === 0 && timing.stderr.includes('|')) console.log(`\nPer-rule timing on the Modal tree (--timing, one thread):\n${timing.stderr.trimEnd()}`);
+else console.log('\nPer-rule timing: this CLI has no --timing flag.');

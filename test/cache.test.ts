@@ -11,10 +11,10 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 
-async function run(dir: string, key: Record<string, unknown> = { version: '1' }, severities: LintSettings['severities'] = {}) {
+async function run(dir: string, key: Record<string, unknown> = { version: '1' }, severities: LintSettings['severities'] = {}, names?: string[]) {
   const cache = ResultCache.open(dir, { ...key, severities });
   const report = await lint(
-    fs.readdirSync(dir).filter((name) => name.endsWith('.py')).sort().map((name) => ({ path: path.join(dir, name) })),
+    (names ?? fs.readdirSync(dir).filter((name) => name.endsWith('.py')).sort()).map((name) => ({ path: path.join(dir, name) })),
     { root: dir, toolVersion: 'test', select: null, ignore: [], severities, ruleOptions: {}, ignoredForFile: () => new Set(), cache },
   );
   return report.files.flatMap((file) => file.diagnostics.map((d) => `${path.basename(file.path)}:${d.range.start.line}:${d.ruleId}:${d.severity}`));
@@ -79,6 +79,65 @@ describe('result cache', () => {
     expect(only(await run(dir))).toEqual([]);
     fs.writeFileSync(path.join(dir, 'helpers.py'), 'import torch\n');
     expect(only(await run(dir))).toEqual(['app.py:2:heavy-import-at-module-level:error']);
+  });
+
+  describe('results that read the whole run', () => {
+    // trigger.py looks up functions by App name: its result reads every file of the run.
+    const SPLIT_APP = {
+      'common.py': 'import modal\n\napp = modal.App("split-pipeline")\n',
+      'stages.py': 'from common import app\n\n@app.function()\ndef extract(url): ...\n',
+      'trigger.py': 'import modal\n\nextract = modal.Function.from_name("split-pipeline", "extract")\nload = modal.Function.from_name("split-pipeline", "load")\n',
+    };
+    const LOAD_MISSING = ['trigger.py:4:unknown-remote-reference:error'];
+    const cacheFile = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, CACHE_DIR_NAME, 'results-v1.json'), 'utf8')) as { entries: Record<string, { run?: string }>; runs: Record<string, unknown> };
+
+    it('are cached for a run of the same files, and recomputed when a file is added, edited or removed', async () => {
+      const dir = project(SPLIT_APP);
+      expect(await run(dir)).toEqual(LOAD_MISSING);
+      const stored = cacheFile(dir);
+      const runKeys = Object.values(stored.entries).flatMap((entry) => (entry.run ? [entry.run] : []));
+      expect(runKeys.length).toBeGreaterThan(0);
+      for (const key of runKeys) expect(stored.runs[key]).toBeDefined();
+      expect(await run(dir)).toEqual(LOAD_MISSING);
+      // A new file of the run registers `load` on the App: trigger.py itself never changed.
+      fs.writeFileSync(path.join(dir, 'loader.py'), 'from common import app\n\n@app.function()\ndef load(): ...\n');
+      expect(await run(dir)).toEqual([]);
+      expect(await run(dir)).toEqual([]);
+      fs.writeFileSync(path.join(dir, 'loader.py'), 'from common import app\n\n@app.function()\ndef load_all(): ...\n');
+      expect(await run(dir)).toEqual(LOAD_MISSING);
+      fs.writeFileSync(path.join(dir, 'loader.py'), 'from common import app\n\n@app.function()\ndef load(): ...\n');
+      expect(await run(dir)).toEqual([]);
+      fs.rmSync(path.join(dir, 'loader.py'));
+      expect(await run(dir)).toEqual(LOAD_MISSING);
+    });
+
+    it('are recomputed when a file they read outside the run changes', async () => {
+      // loader.py sits beside the App's module but is not linted: the App's registrations still come from it.
+      const dir = project({ ...SPLIT_APP, 'loader.py': 'from common import app\n\n@app.function()\ndef load(): ...\n' });
+      const names = ['common.py', 'stages.py', 'trigger.py'];
+      expect(await run(dir, undefined, undefined, names)).toEqual([]);
+      expect(await run(dir, undefined, undefined, names)).toEqual([]);
+      fs.writeFileSync(path.join(dir, 'loader.py'), 'from common import app\n\n@app.function()\ndef load_all(): ...\n');
+      expect(await run(dir, undefined, undefined, names)).toEqual(LOAD_MISSING);
+      fs.rmSync(path.join(dir, 'loader.py'));
+      expect(await run(dir, undefined, undefined, names)).toEqual(LOAD_MISSING);
+      fs.writeFileSync(path.join(dir, 'other.py'), 'from common import app\n\n@app.function()\ndef load(): ...\n');
+      expect(await run(dir, undefined, undefined, names)).toEqual([]);
+    });
+
+    it('give the same findings with and without the cache', async () => {
+      const dir = project({ ...SPLIT_APP, 'loader.py': 'from common import app\n\n@app.function()\ndef load(): ...\n' });
+      const uncached = await lint(
+        Object.keys(SPLIT_APP).map((name) => ({ path: path.join(dir, name) })),
+        { root: dir, toolVersion: 'test', select: null, ignore: [], severities: {}, ruleOptions: {}, ignoredForFile: () => new Set(), cache: null },
+      );
+      const names = Object.keys(SPLIT_APP);
+      const cold = await run(dir, undefined, undefined, names);
+      const warm = await run(dir, undefined, undefined, names);
+      const expected = uncached.files.flatMap((file) => file.diagnostics.map((d) => `${path.basename(file.path)}:${d.range.start.line}:${d.ruleId}:${d.severity}`));
+      expect(cold).toEqual(expected);
+      expect(warm).toEqual(expected);
+    });
   });
 
   it('refuses a cache folder that is a symlink', () => {

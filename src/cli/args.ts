@@ -27,6 +27,7 @@ export interface CliOptions {
   quiet: boolean;
   noColor: boolean;
   config?: string;
+  timing: boolean;
 }
 
 export const HELP = `modal-lint: find Modal deploy and runtime traps in Python code before they ship.
@@ -67,6 +68,8 @@ Options:
       --show-settings       print the settings that apply to the first path
       --show-files          print the files that would be linted, and their config
       --no-cache            do not read or write the result cache (.modal-lint-cache/)
+      --timing              print where the run's time went (parse and model,
+                            each rule) to standard error
       --list-rules          list every rule with its default severity and whether
                             it has a fix
   -V, --version             print the version
@@ -124,6 +127,7 @@ const OPTIONS = {
   'show-settings': { type: 'boolean', default: false },
   'show-files': { type: 'boolean', default: false },
   'list-rules': { type: 'boolean', default: false },
+  timing: { type: 'boolean', default: false },
   version: { type: 'boolean', short: 'V', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -205,5 +209,6 @@ export function parseCli(argv: string[]): CliOptions {
     quiet: values.quiet ?? false,
     noColor: values['no-color'] ?? false,
     config: values.config,
+    timing: values.timing ?? false,
   };
 }

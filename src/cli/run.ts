@@ -9,6 +9,7 @@ import { ResultCache } from '../engine/cache.js';
 import { decodeSource } from '../engine/decode.js';
 import { lint, type LintSettings, type SourceInput } from '../engine/lint.js';
 import { ALL_RULE_META, enabledRules as enabledRulesFor, KNOWN_RULE_IDS } from '../engine/rule-set.js';
+import { enableTiming, formatTimings, takeTimings } from '../engine/timing.js';
 import { formatReport, type FormatName } from '../reporters/index.js';
 import { RULES } from '../rules/index.js';
 import { HELP, parseCli, UsageError, type CliOptions } from './args.js';
@@ -289,8 +290,11 @@ async function lintCommand(options: CliOptions, configs: ConfigResolver, io: Io,
     const config = configs.forPath(io.cwd, true);
     groups.push({ config, settings: settingsFromConfig(config, io.cwd, { select: options.select, extendSelect: options.extendSelect, ignore: options.ignore }), inputs: [] });
   }
+  if (options.timing) enableTiming();
+  const started = performance.now();
   const reports: LintReport[] = [];
   for (const group of groups) reports.push(await lint(group.inputs, group.settings));
+  if (options.timing) io.stderr(formatTimings(takeTimings(), performance.now() - started));
   const stdin = options.stdinFilename !== undefined || options.paths.includes('-');
 
   if (options.addIgnore) {

@@ -6,6 +6,7 @@ import { ProjectIndex } from './project.js';
 import { nodeRange } from './ranges.js';
 import { enabledRules, KNOWN_RULE_IDS, ruleOptions, type RuleSelection } from './rule-set.js';
 import { applySuppressions, readSuppressions, UNUSED_SUPPRESSION } from './suppressions.js';
+import { enableTiming, PARSE_AND_MODEL, timed } from './timing.js';
 
 /** Everything the analysis of a batch of files needs: plain data, so it can cross to a worker thread. */
 export interface AnalysisRequest {
@@ -18,6 +19,8 @@ export interface AnalysisRequest {
   texts: Record<string, string>;
   /** Rule ids ignored per file (per-file-ignores), for the files in `paths`. */
   ignoredByFile: Record<string, string[]>;
+  /** Measure the parse and model and each rule (`--timing`). */
+  timing?: boolean;
 }
 
 export interface AnalysisResult {
@@ -30,10 +33,13 @@ export interface AnalysisResult {
   dependencies: string[];
   /** The result read facts from every file of the run (Apps by name): any file added or changed may change it. */
   dependsOnRun?: boolean;
+  /** With `dependsOnRun`: every file read, probed or folder listed outside the run's files while answering run-wide questions. */
+  runInputs?: string[];
 }
 
 /** Parses each file once, builds its Modal model and runs every enabled rule on it. */
 export async function analyse(request: AnalysisRequest): Promise<AnalysisResult[]> {
+  if (request.timing) enableTiming();
   const parser = await getParser();
   const texts = new Map(Object.entries(request.texts));
   const index = new ProjectIndex(request.root, (p) => texts.get(p), (source) => parseWith(parser, source), () => texts.keys());
@@ -60,6 +66,9 @@ export async function analyse(request: AnalysisRequest): Promise<AnalysisResult[
       // Its exports could not be computed: importers see the module as unresolved.
     }
   }
+  // What run-wide answers read outside the run only grows during the batch: its final state covers every result.
+  const runInputs = results.some((result) => result.dependsOnRun) ? index.outsideInputs() : [];
+  for (const result of results) if (result.dependsOnRun) result.runInputs = runInputs;
   return results;
 }
 
@@ -75,7 +84,7 @@ export function analyseFile(
   options: ReadonlyMap<string, Record<string, unknown>>,
   notices: string[],
 ): Diagnostic[] {
-  const model = index.modelFor(filePath);
+  const model = timed(PARSE_AND_MODEL, () => index.modelFor(filePath));
   if (!model) return [];
   const diagnostics: Diagnostic[] = [];
   const ran = new Set<string>();
@@ -85,15 +94,17 @@ export function analyseFile(
     const severity = enabled.severities.get(rule.id)!;
     const messageSeverities = enabled.configured.has(rule.id) ? undefined : rule.messageSeverities;
     try {
-      rule.check({
-        model,
-        options: options.get(rule.id)!,
-        report: (node, messageId, data, fix) => {
-          const diagnostic: Diagnostic = { ruleId: rule.id, severity: messageSeverities?.[messageId] ?? severity, message: formatMessage(rule.messages[messageId]!, data), range: nodeRange(node) };
-          if (fix) diagnostic.fix = fix;
-          diagnostics.push(diagnostic);
-        },
-      });
+      timed(rule.id, () =>
+        rule.check({
+          model,
+          options: options.get(rule.id)!,
+          report: (node, messageId, data, fix) => {
+            const diagnostic: Diagnostic = { ruleId: rule.id, severity: messageSeverities?.[messageId] ?? severity, message: formatMessage(rule.messages[messageId]!, data), range: nodeRange(node) };
+            if (fix) diagnostic.fix = fix;
+            diagnostics.push(diagnostic);
+          },
+        }),
+      );
     } catch (error) {
       // One rule failing on odd input must not cost the findings of the others.
       notices.push(`internal error in rule ${rule.id}: ${error instanceof Error ? error.message : String(error)}; please report it`);

@@ -14,6 +14,8 @@ interface Entry {
   result: Omit<AnalysisResult, 'path' | 'dependencies'>;
   /** Each dependency with the hash of its content when the result was computed (null: absent). */
   dependencies: Array<[string, string | null]>;
+  /** For a result that read the whole run: the fingerprint of that run's files and contents (a key of `runs`). */
+  run?: string;
   usedAt: number;
 }
 
@@ -65,10 +67,21 @@ function isDependency(value: unknown): boolean {
 /** Whether a value read from the cache file has exactly the shape `set` writes. */
 function isEntry(value: unknown): value is Entry {
   if (!isRecord(value) || !Number.isFinite(value.usedAt) || !Array.isArray(value.dependencies) || !value.dependencies.every(isDependency)) return false;
+  if (value.run !== undefined && (typeof value.run !== 'string' || !/^[0-9a-f]{64}$/.test(value.run))) return false;
   const result = value.result;
   return isRecord(result) && typeof result.definesApp === 'boolean'
     && Array.isArray(result.notices) && result.notices.every((notice) => typeof notice === 'string')
     && Array.isArray(result.diagnostics) && result.diagnostics.every(isDiagnostic);
+}
+
+/** What results that read a whole run read besides its files, by run fingerprint (see `ResultCache.set`). */
+interface RunInputs {
+  dependencies: Array<[string, string | null]>;
+  usedAt: number;
+}
+
+function isRunInputs(value: unknown): value is RunInputs {
+  return isRecord(value) && Number.isFinite(value.usedAt) && Array.isArray(value.dependencies) && value.dependencies.every(isDependency);
 }
 
 export function hashText(text: string): string {
@@ -111,6 +124,9 @@ function codeFingerprint(): string {
  */
 export class ResultCache {
   private entries = new Map<string, Entry>();
+  private runs = new Map<string, RunInputs>();
+  /** Runs whose inputs were checked in this process: still the same or not. */
+  private readonly checkedRuns = new Map<string, boolean>();
   private readonly hashes = new Map<string, string | null>();
   private dirty = false;
 
@@ -141,6 +157,7 @@ export class ResultCache {
       if (!isRecord(data) || !isRecord(data.entries)) return;
       // Entries are checked one by one: a damaged or hand-edited entry is dropped, never trusted.
       for (const [key, entry] of Object.entries(data.entries)) if (isEntry(entry)) this.entries.set(key, entry);
+      if (isRecord(data.runs)) for (const [key, run] of Object.entries(data.runs)) if (/^[0-9a-f]{64}$/.test(key) && isRunInputs(run)) this.runs.set(key, run);
     } catch {
       // Missing or unreadable cache: start empty.
     }
@@ -156,7 +173,14 @@ export class ResultCache {
     let hash: string | null = null;
     const known = knownTexts.get(filePath);
     if (known !== undefined) hash = hashText(known);
-    else {
+    else if (path.basename(filePath) === '*') {
+      // A folder's listing (`directoryListing`): the names in it, not their contents.
+      try {
+        hash = hashText(fs.readdirSync(path.dirname(filePath)).sort().join('\0'));
+      } catch {
+        hash = null;
+      }
+    } else {
       try {
         const stat = fs.statSync(filePath);
         if (stat.isFile()) hash = hashText(fs.readFileSync(filePath, 'utf8'));
@@ -169,10 +193,12 @@ export class ResultCache {
     return hash;
   }
 
-  get(filePath: string, text: string, ignored: readonly string[], knownTexts: ReadonlyMap<string, string>): AnalysisResult | undefined {
+  /** The cached result, if still valid; `run` is the fingerprint of the current run (see `set`). */
+  get(filePath: string, text: string, ignored: readonly string[], knownTexts: ReadonlyMap<string, string>, run?: string): AnalysisResult | undefined {
     const key = this.keyFor(filePath, text, ignored);
     const entry = this.entries.get(key);
     if (!entry) return undefined;
+    if (entry.run !== undefined && (entry.run !== run || !this.runUnchanged(run, knownTexts))) return undefined;
     for (const [dependency, hash] of entry.dependencies) {
       if (this.currentHash(dependency, knownTexts) !== hash) return undefined;
     }
@@ -181,11 +207,39 @@ export class ResultCache {
     return { ...entry.result, path: filePath, dependencies: entry.dependencies.map(([dependency]) => dependency) };
   }
 
-  set(result: AnalysisResult, text: string, ignored: readonly string[], knownTexts: ReadonlyMap<string, string>): void {
-    const { path: filePath, dependencies, ...rest } = result;
+  /** Whether everything outside the run that its run-wide answers read is as it was. */
+  private runUnchanged(run: string, knownTexts: ReadonlyMap<string, string>): boolean {
+    let unchanged = this.checkedRuns.get(run);
+    if (unchanged === undefined) {
+      const inputs = this.runs.get(run);
+      unchanged = inputs !== undefined && inputs.dependencies.every(([dependency, hash]) => this.currentHash(dependency, knownTexts) === hash);
+      if (inputs && unchanged) inputs.usedAt = Date.now();
+      this.checkedRuns.set(run, unchanged);
+    }
+    return unchanged;
+  }
+
+  /**
+   * Stores a result. A result that read the whole run (`dependsOnRun`) is stored with `run`, the
+   * fingerprint of the run's files and contents: it is reused only by a run of the same files.
+   */
+  set(result: AnalysisResult, text: string, ignored: readonly string[], knownTexts: ReadonlyMap<string, string>, run?: string): void {
+    const { path: filePath, dependencies, runInputs, ...rest } = result;
+    if (rest.dependsOnRun) {
+      if (run === undefined) return;
+      // One record per run holds what all its run-wide answers read outside it.
+      let inputs = this.runs.get(run);
+      if (!inputs || this.checkedRuns.get(run) === false) {
+        this.runs.set(run, (inputs = { dependencies: [], usedAt: Date.now() }));
+        this.checkedRuns.set(run, true);
+      }
+      const known = new Set(inputs.dependencies.map(([dependency]) => dependency));
+      for (const dependency of runInputs ?? []) if (!known.has(dependency)) inputs.dependencies.push([dependency, this.currentHash(dependency, knownTexts)]);
+    }
     this.entries.set(this.keyFor(filePath, text, ignored), {
       result: rest,
       dependencies: dependencies.map((dependency) => [dependency, this.currentHash(dependency, knownTexts)]),
+      ...(rest.dependsOnRun ? { run } : {}),
       usedAt: Date.now(),
     });
     this.dirty = true;
@@ -196,6 +250,8 @@ export class ResultCache {
     if (!this.dirty) return;
     const now = Date.now();
     for (const [key, entry] of this.entries) if (now - entry.usedAt > MAX_AGE_MS) this.entries.delete(key);
+    const usedRuns = new Set([...this.entries.values()].map((entry) => entry.run));
+    for (const key of this.runs.keys()) if (!usedRuns.has(key)) this.runs.delete(key);
     try {
       fs.mkdirSync(this.dir, { recursive: true });
       // `open` refused a symlinked folder; one planted during the run is refused here.
@@ -204,7 +260,7 @@ export class ResultCache {
       createOnce(path.join(this.dir, 'CACHEDIR.TAG'), 'Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by modal-lint.\n# For information about cache directory tags see https://bford.info/cachedir/\n');
       createOnce(path.join(this.dir, '.gitignore'), '# Created by modal-lint: the cache never belongs in version control.\n*\n');
       const temporary = path.join(this.dir, `${CACHE_FILE}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
-      fs.writeFileSync(temporary, JSON.stringify({ entries: Object.fromEntries(this.entries) }), { flag: 'wx' });
+      fs.writeFileSync(temporary, JSON.stringify({ entries: Object.fromEntries(this.entries), runs: Object.fromEntries(this.runs) }), { flag: 'wx' });
       // A rename replaces a symlink planted at CACHE_FILE itself, never the file it points to.
       fs.renameSync(temporary, path.join(this.dir, CACHE_FILE));
     } catch {

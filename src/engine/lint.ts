@@ -4,10 +4,11 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FileResult, LintReport } from '../diagnostics.js';
 import { analyse, type AnalysisRequest, type AnalysisResult } from './analyse.js';
-import type { ResultCache } from './cache.js';
+import { hashText, type ResultCache } from './cache.js';
 import { decodeSource } from './decode.js';
 import { ProjectIndex } from './project.js';
 import { enabledRules, type RuleSelection } from './rule-set.js';
+import { addTimings, timingEnabled } from './timing.js';
 
 export interface SourceInput {
   /** Absolute path (for stdin, the path given by `--stdin-filename`). */
@@ -172,16 +173,23 @@ async function analyseWithCache(paths: string[], texts: Map<string, string>, set
   for (const filePath of paths) ignoredByFile[filePath] = [...settings.ignoredForFile(filePath)];
   const results: AnalysisResult[] = [];
   const misses: string[] = [];
+  const run = settings.cache ? runFingerprint(texts) : '';
   for (const filePath of paths) {
-    const cached = settings.cache?.get(filePath, texts.get(filePath)!, ignoredByFile[filePath]!, texts);
+    const cached = settings.cache?.get(filePath, texts.get(filePath)!, ignoredByFile[filePath]!, texts, run);
     if (cached) results.push(cached);
     else misses.push(filePath);
   }
   if (misses.length === 0) return results;
   const fresh = await analyseInParallel(misses, texts, ignoredByFile, settings);
-  // A result that read the whole run is not cached: its dependencies cannot list files yet to be added.
-  for (const result of fresh) if (!result.dependsOnRun) settings.cache?.set(result, texts.get(result.path)!, ignoredByFile[result.path]!, texts);
+  // A result that read the whole run is reused only by a run of exactly the same files with the same contents.
+  for (const result of fresh) settings.cache?.set(result, texts.get(result.path)!, ignoredByFile[result.path]!, texts, result.dependsOnRun ? run : undefined);
   return [...results, ...fresh];
+}
+
+/** Identifies the files of a run and their contents: the input of results that read the whole run. */
+function runFingerprint(texts: ReadonlyMap<string, string>): string {
+  const parts = [...texts].map(([filePath, text]) => `${filePath}\0${hashText(text)}`).sort();
+  return hashText(parts.join('\n'));
 }
 
 async function analyseInParallel(paths: string[], texts: Map<string, string>, ignoredByFile: Record<string, string[]>, settings: LintSettings): Promise<AnalysisResult[]> {
@@ -192,6 +200,7 @@ async function analyseInParallel(paths: string[], texts: Map<string, string>, ig
     paths: batch,
     texts: Object.fromEntries(texts),
     ignoredByFile,
+    ...(timingEnabled() ? { timing: true } : {}),
   });
   const size = paths.reduce((sum, filePath) => sum + texts.get(filePath)!.length, 0);
   const requested = threadsFromEnvironment();
@@ -231,8 +240,8 @@ function balance(paths: string[], texts: Map<string, string>, count: number): st
 function runWorker(request: AnalysisRequest): Promise<AnalysisResult[]> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./worker.js', import.meta.url));
-    worker.once('message', (message: { results?: AnalysisResult[]; error?: string }) => {
-      void worker.terminate();
+    worker.once('message', (message: { results?: AnalysisResult[]; error?: string; timings?: Record<string, number> }) => {
+      addTimings(message.timings);
       if (message.results) resolve(message.results);
       else reject(new Error(`worker failed: ${message.error}`));
     });

@@ -55,6 +55,10 @@ export class ProjectIndex implements ImportResolver {
   /** Files of the run whose text may define an App, found once per run. */
   private appDefiningFiles: string[] | null = null;
   private readonly importWords = new Map<string, Set<string>>();
+  private readonly appDefiningTexts = new Map<string, boolean>();
+  private readonly shadowing = new Map<string, boolean>();
+  /** Files read from disk (not given by the run) and folders listed: inputs of run-wide answers besides the run's files. */
+  private readonly outsideReads = new Set<string>();
 
   constructor(
     readonly root: string,
@@ -126,7 +130,14 @@ export class ProjectIndex implements ImportResolver {
 
   /** A file's text: the run's copy, else read from disk once per index. */
   private textOf(filePath: string): string | undefined {
-    if (!this.texts.has(filePath)) this.texts.set(filePath, this.sourceOf(filePath) ?? readIfSmall(filePath));
+    if (!this.texts.has(filePath)) {
+      let text = this.sourceOf(filePath);
+      if (text === undefined) {
+        this.outsideReads.add(filePath);
+        text = readIfSmall(filePath);
+      }
+      this.texts.set(filePath, text);
+    }
     return this.texts.get(filePath);
   }
 
@@ -167,9 +178,8 @@ export class ProjectIndex implements ImportResolver {
   private collectRegistrationsOfApp(appName: string): AppRegistrations | null {
     let result: AppRegistrations | null = null;
     for (const filePath of this.runPaths) {
-      const text = this.textOf(filePath);
       // The defining file names the App literally and imports modal (a name computed otherwise is not found: silence).
-      if (!text || !text.includes(appName) || !text.includes('modal') || !/\b(App|Stub)\s*\(/.test(text)) continue;
+      if (!this.mayDefineApps(filePath) || !this.textOf(filePath)!.includes(appName)) continue;
       let apps = this.appFacts.get(filePath);
       if (!apps) {
         const model = this.queryModel(filePath);
@@ -193,10 +203,22 @@ export class ProjectIndex implements ImportResolver {
     return result;
   }
 
+  /** Whether a file's text can define an App (names modal, calls `App(` or `Stub(`): read once per file, whatever the App asked about. */
+  private mayDefineApps(filePath: string): boolean {
+    let may = this.appDefiningTexts.get(filePath);
+    if (may === undefined) {
+      const text = this.textOf(filePath);
+      may = text !== undefined && text.includes('modal') && /\b(App|Stub)\s*\(/.test(text);
+      this.appDefiningTexts.set(filePath, may);
+    }
+    return may;
+  }
+
   /** Adds what other modules register on the App `variable` of `definingFile`; false when some use cannot be read. */
   private addImportedRegistrations(definingFile: string, variable: string, result: AppRegistrations): boolean {
     const candidates = new Set(this.runPaths);
     // Modules beside the defining one may import the App without being part of this run.
+    this.outsideReads.add(directoryListing(path.dirname(definingFile)));
     try {
       for (const entry of fs.readdirSync(path.dirname(definingFile))) if (entry.endsWith('.py')) candidates.add(path.join(path.dirname(definingFile), entry));
     } catch {
@@ -447,6 +469,13 @@ export class ProjectIndex implements ImportResolver {
    * or in a folder above it within the root (where `python -m` or a test runner may start).
    */
   shadowsModal(fromPath: string): boolean {
+    // Rules ask once per use of `modal`: the folders are climbed once per file.
+    let shadowed = this.shadowing.get(fromPath);
+    if (shadowed === undefined) this.shadowing.set(fromPath, (shadowed = this.findModalShadow(fromPath)));
+    return shadowed;
+  }
+
+  private findModalShadow(fromPath: string): boolean {
     let consulted = this.consulted.get(fromPath);
     if (!consulted) this.consulted.set(fromPath, (consulted = new Set()));
     for (let dir = path.dirname(fromPath); ; dir = path.dirname(dir)) {
@@ -456,6 +485,19 @@ export class ProjectIndex implements ImportResolver {
       }
       if (path.dirname(dir) === dir || !isInside(dir, this.root) || dir === this.root) return false;
     }
+  }
+
+  /**
+   * What a result that read the whole run depends on besides the run's files: every file this
+   * index read from disk, probed while resolving imports, or whose folder it listed
+   * (`directoryListing`), for any file. Answers to run-wide questions are shared between files,
+   * so each such result depends on all of them.
+   */
+  outsideInputs(): string[] {
+    const inputs = new Set(this.outsideReads);
+    // Imports of other files resolved on the way (`importersOf`): what they probed counts too.
+    for (const probed of this.consulted.values()) for (const file of probed) inputs.add(file);
+    return [...inputs];
   }
 
   /**
@@ -497,10 +539,12 @@ export class ProjectIndex implements ImportResolver {
     for (const filePath of changedSet) {
       this.fileExists.delete(filePath);
       this.texts.delete(filePath);
+      this.appDefiningTexts.delete(filePath);
       this.directories.delete(filePath);
     }
     // Who imports whom, what a called function returns and what an App registers can change with any edit.
     this.importers.clear();
+    this.shadowing.clear();
     this.mentions = null;
     this.revisited.clear();
     this.appRegistrations.clear();
@@ -522,6 +566,8 @@ export class ProjectIndex implements ImportResolver {
     this.released.clear();
     this.fileExists.clear();
     this.consulted.clear();
+    this.shadowing.clear();
+    this.appDefiningTexts.clear();
     this.summaries.clear();
     this.texts.clear();
     this.directories.clear();
@@ -573,6 +619,11 @@ function isFile(candidate: string): boolean {
 }
 
 /** Imported modules outside the run are read only when small enough to be real source. */
+/** A dependency on the names in a folder (not on the folder's files): the folder's path followed by `/*`. */
+export function directoryListing(dir: string): string {
+  return path.join(dir, '*');
+}
+
 function readIfSmall(filePath: string): string | undefined {
   try {
     if (fs.statSync(filePath).size > 2_000_000) return undefined;

@@ -8,7 +8,9 @@ const NESTED_SCOPES = new Set(['function_definition', 'lambda', 'class_definitio
 /** The first `yield` in a function's own body, not in nested functions, lambdas or classes. */
 export function ownYield(definition: SyntaxNode): SyntaxNode | null {
   const body = definition.field('body');
-  const stack = body ? [...body.children] : [];
+  // Most bodies never say `yield`: the text tells without a walk.
+  if (!body || !body.source.includes('yield', body.startIndex) || !body.text.includes('yield')) return null;
+  const stack = [...body.children];
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (node.type === 'yield') return node;

@@ -9,6 +9,18 @@ import type { ModalModel } from './model.js';
  * `null` when the base name is not bound by an absolute import (a local variable, a relative import).
  */
 export function importedPath(model: ModalModel, node: SyntaxNode | null): string | null {
+  if (!node) return null;
+  let known = importedPaths.get(model);
+  if (!known) importedPaths.set(model, (known = new Map()));
+  let found = known.get(node);
+  if (found === undefined) known.set(node, (found = readImportedPath(model, node)));
+  return found;
+}
+
+/** Answers by model and node: rules ask about the same names many times. */
+const importedPaths = new WeakMap<ModalModel, Map<SyntaxNode, string | null>>();
+
+function readImportedPath(model: ModalModel, node: SyntaxNode | null): string | null {
   while (node?.type === 'parenthesized_expression' && node.namedChildren.length === 1) node = node.namedChildren[0]!;
   if (!node) return null;
   if (node.type === 'attribute') {

@@ -17,17 +17,35 @@ export interface ModalNameUse<T> {
 export function modalNameUses<T>(model: ModalModel, match: (qualified: string) => T | undefined): ModalNameUse<T>[] {
   const uses: ModalNameUse<T>[] = [];
   let coveredUntil = -1;
-  // Source order, an attribute before the names inside it (a stable sort keeps pre-order on ties).
-  for (const node of model.nodesOfType('attribute', 'identifier')) {
+  for (const { node, qualified } of modalNamed(model)) {
     if (node.startIndex < coveredUntil) continue;
-    const qualified = model.qualifiedName(node);
-    const found = qualified ? match(qualified) : undefined;
-    if (!qualified || found === undefined || insideImport(node) || inCompatibilityFallback(node)) continue;
+    const found = match(qualified);
+    if (found === undefined || insideImport(node) || inCompatibilityFallback(node)) continue;
     if (node.type === 'identifier' && !isImportedReference(model, node, qualified)) continue;
     uses.push({ node, qualified, match: found });
     coveredUntil = node.endIndex;
   }
   return uses;
+}
+
+const namedByModel = new WeakMap<ModalModel, Array<{ node: SyntaxNode; qualified: string }>>();
+
+/**
+ * The attributes and names that are `modal.*` names, with them, in source order, an attribute
+ * before the names inside it (a stable sort keeps pre-order on ties): found once per model for
+ * every rule that looks for Modal names.
+ */
+function modalNamed(model: ModalModel): Array<{ node: SyntaxNode; qualified: string }> {
+  let named = namedByModel.get(model);
+  if (!named) {
+    named = [];
+    for (const node of model.nodesOfType('attribute', 'identifier')) {
+      const qualified = model.qualifiedName(node);
+      if (qualified) named.push({ node, qualified });
+    }
+    namedByModel.set(model, named);
+  }
+  return named;
 }
 
 /**

@@ -147,7 +147,17 @@ export interface ImageChain {
 
 export const WEB_DECORATORS = new Set(['fastapi_endpoint', 'web_endpoint', 'asgi_app', 'wsgi_app', 'web_server']);
 
+const argumentsOfCall = new WeakMap<SyntaxNode, CallArguments>();
+
+/** The arguments of a call, read once per call node (rules ask for the same calls again and again). */
 export function callArguments(call: SyntaxNode | null): CallArguments {
+  if (!call) return readCallArguments(null);
+  let result = argumentsOfCall.get(call);
+  if (!result) argumentsOfCall.set(call, (result = readCallArguments(call)));
+  return result;
+}
+
+function readCallArguments(call: SyntaxNode | null): CallArguments {
   const result: CallArguments = { positional: [], keywords: new Map(), keywordNodes: new Map(), hasSplat: false };
   const list = call?.field('arguments');
   if (!list) return result;
@@ -189,6 +199,9 @@ export class ModalModel {
   private readonly importedByName = new Map<string, ImportBinding>();
   readonly lookup: NameLookup = (identifier) => this.boundValue(identifier);
   private typeIndex: Map<string, SyntaxNode[]> | undefined;
+  /** Lists of several types merged in source order, by their comma-joined types. */
+  private readonly mergedTypes = new Map<string, SyntaxNode[]>();
+  private readonly qualifiedNames = new Map<SyntaxNode, string | null>();
 
   constructor(
     readonly path: string,
@@ -206,8 +219,9 @@ export class ModalModel {
     return this.root.source;
   }
 
-  /** All nodes of the given types, in source order; the tree is walked once per model. */
+  /** All nodes of the given types, in source order: the parser's index, or one walk per model. */
   nodesOfType(...types: string[]): SyntaxNode[] {
+    if (!this.typeIndex && this.root.nodesByType) this.typeIndex = this.root.nodesByType;
     if (!this.typeIndex) {
       this.typeIndex = new Map();
       for (const node of this.root.descendants()) {
@@ -217,7 +231,13 @@ export class ModalModel {
       }
     }
     if (types.length === 1) return this.typeIndex.get(types[0]!) ?? [];
-    return types.flatMap((type) => this.typeIndex!.get(type) ?? []).sort((a, b) => a.startIndex - b.startIndex);
+    const key = types.join(',');
+    let merged = this.mergedTypes.get(key);
+    if (!merged) {
+      merged = types.flatMap((type) => this.typeIndex!.get(type) ?? []).sort((a, b) => a.startIndex - b.startIndex);
+      this.mergedTypes.set(key, merged);
+    }
+    return merged;
   }
 
   /** True when the module imports modal or registers functions on an App. */
@@ -249,6 +269,13 @@ export class ModalModel {
   /** `modal.App` for `m.App`, `App` (from modal import App), `modal.App`; null when not a Modal name. */
   qualifiedName(node: SyntaxNode | null): string | null {
     if (!node) return null;
+    // Import tables are complete once the constructor has read the imports: a node's name never changes.
+    let name = this.qualifiedNames.get(node);
+    if (name === undefined) this.qualifiedNames.set(node, (name = this.readQualifiedName(node)));
+    return name;
+  }
+
+  private readQualifiedName(node: SyntaxNode): string | null {
     const expr = unwrapParens(node);
     if (expr.type === 'identifier') {
       if (this.modalModuleNames.has(expr.text)) return 'modal';

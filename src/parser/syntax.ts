@@ -1,6 +1,10 @@
+/** The children of every leaf: one shared, frozen empty list (half the nodes of a tree are leaves). */
+const NO_CHILDREN = Object.freeze([]) as unknown as SyntaxNode[];
+
 /** A node of the Python syntax tree, copied out of tree-sitter into plain JavaScript. */
 export class SyntaxNode {
-  readonly children: SyntaxNode[] = [];
+  /** Filled by the parser (`addChild`) only; never change it afterwards. */
+  children: SyntaxNode[] = NO_CHILDREN;
   isMissing = false;
   /** Set on the root: the tree holds ERROR or MISSING nodes, or an indentation error (`layoutError`). */
   hasError = false;
@@ -8,6 +12,8 @@ export class SyntaxNode {
   layoutError: { node: SyntaxNode; detail: string } | null = null;
   /** The whole source text; shared by every node of a tree. */
   source = '';
+  /** Set on the root by the parser: every descendant by type, in source order (what `descendants()` lists). */
+  nodesByType: Map<string, SyntaxNode[]> | undefined;
 
   constructor(
     readonly type: string,
@@ -24,16 +30,28 @@ export class SyntaxNode {
     readonly parent: SyntaxNode | null,
   ) {}
 
+  /** Appends a child while the parser builds the tree. */
+  addChild(child: SyntaxNode): void {
+    if (this.children === NO_CHILDREN) this.children = [child];
+    else this.children.push(child);
+  }
+
   get text(): string {
     return this.source.slice(this.startIndex, this.endIndex);
   }
 
+  private named: readonly SyntaxNode[] | undefined;
+
+  /** Named children other than comments; computed once (a tree never changes), shared and frozen. */
   get namedChildren(): SyntaxNode[] {
-    return this.children.filter((child) => child.isNamed && child.type !== 'comment');
+    this.named ??= this.children === NO_CHILDREN ? NO_CHILDREN : Object.freeze(this.children.filter((child) => child.isNamed && child.type !== 'comment'));
+    return this.named as SyntaxNode[];
   }
 
   field(name: string): SyntaxNode | null {
-    for (const child of this.children) if (child.fieldName === name) return child;
+    // An indexed loop: this is the most called method of the analysis.
+    const children = this.children;
+    for (let i = 0; i < children.length; i++) if (children[i]!.fieldName === name) return children[i]!;
     return null;
   }
 

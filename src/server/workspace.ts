@@ -9,7 +9,8 @@ import { importedFiles, mentionsModal, REGISTRATION_CALL, type LintSettings } fr
 import { ProjectIndex } from '../engine/project.js';
 import { enabledRules, ruleOptions, type EnabledRules } from '../engine/rule-set.js';
 import { fixSource, type FixedSource } from '../fix/fix-source.js';
-import { getParser, parseWith } from '../parser/parser.js';
+import { getParser, parseRetained, parseWith, type RetainedTree } from '../parser/parser.js';
+import { analysisAfterCommentEdit } from './comment-edits.js';
 import type { SyntaxNode } from '../parser/syntax.js';
 import { RULES } from '../rules/index.js';
 import type { Rule } from '../rules/types.js';
@@ -69,6 +70,8 @@ export class Workspace {
   private readonly buffers = new Map<string, string>();
   private readonly disk = new Map<string, DiskText>();
   private readonly trees = new Map<string, { text: string; tree: SyntaxNode }>();
+  /** tree-sitter's own tree of each open buffer, for an incremental parse of its next version. */
+  private readonly retained = new Map<string, RetainedTree>();
   /** Analyses of open files, until they or a file they depend on change. */
   private readonly results = new Map<string, FileAnalysis>();
   private index!: ProjectIndex;
@@ -86,7 +89,15 @@ export class Workspace {
     workspace.parse = (source, filePath) => {
       const known = workspace.trees.get(filePath);
       if (known && known.text === source) return known.tree;
-      const tree = parseWith(parser, source);
+      let tree: SyntaxNode;
+      if (workspace.buffers.has(filePath)) {
+        // An edited buffer: tree-sitter reparses only what the edit touched.
+        const previous = workspace.retained.get(filePath);
+        workspace.retained.delete(filePath);
+        const parsed = parseRetained(parser, source, previous);
+        workspace.retained.set(filePath, parsed.retained);
+        tree = parsed.root;
+      } else tree = parseWith(parser, source);
       workspace.trees.set(filePath, { text: source, tree });
       return tree;
     };
@@ -161,7 +172,20 @@ export class Workspace {
 
   /** A buffer was opened or edited: returns the open files to analyse again (itself and its dependents). */
   setBuffer(filePath: string, text: string): string[] {
+    const before = this.buffers.get(filePath);
     this.buffers.set(filePath, text);
+    // A keystroke inside a comment keeps every finding (moved along its line): nothing to analyse.
+    const known = this.results.get(filePath);
+    const tree = this.trees.get(filePath);
+    if (before !== undefined && known?.text === before && tree?.text === before) {
+      const moved = analysisAfterCommentEdit(known, tree.tree, text);
+      if (moved) {
+        // Models built from the old text are dropped; the findings of files that import this one stand.
+        this.index.invalidate([filePath]);
+        this.results.set(filePath, moved);
+        return [filePath];
+      }
+    }
     return this.invalidate([filePath]);
   }
 
@@ -169,6 +193,8 @@ export class Workspace {
   closeBuffer(filePath: string): string[] {
     this.buffers.delete(filePath);
     this.disk.delete(filePath);
+    this.retained.get(filePath)?.tree.delete();
+    this.retained.delete(filePath);
     return this.invalidate([filePath]);
   }
 

@@ -59,12 +59,34 @@ export interface InstalledSet {
 export function installedDistributions(requirements: readonly Requirement[], tables: PackageTables = DEFAULT_TABLES): InstalledSet {
   const distributions = new Set<string>();
   const unknown = new Set<string>();
+  // What a set installs is the union of what each requirement installs, and each requirement's
+  // closure is computed once per tables: images of a project repeat the same few requirements.
+  for (const requirement of requirements) {
+    const closure = closureOf(requirement, tables);
+    for (const name of closure.distributions) distributions.add(name);
+    for (const name of closure.unknown) unknown.add(name);
+  }
+  return { distributions, unknown };
+}
+
+const closures = new WeakMap<PackageTables, Map<string, { distributions: readonly string[]; unknown: readonly string[] }>>();
+/** The table's dependency strings, parsed once each. */
+const parsedDependencies = new Map<string, Requirement | undefined>();
+
+function closureOf(requirement: Requirement, tables: PackageTables): { distributions: readonly string[]; unknown: readonly string[] } {
+  let byKey = closures.get(tables);
+  if (!byKey) closures.set(tables, (byKey = new Map()));
+  const requestKey = `${normalizeDistributionName(requirement.name)}[${[...requirement.extras].sort().join(',')}]`;
+  const known = byKey.get(requestKey);
+  if (known) return known;
+  const distributions = new Set<string>();
+  const unknown = new Set<string>();
   const seen = new Set<string>();
-  const queue: Requirement[] = [...requirements];
+  const queue: Requirement[] = [requirement];
   while (queue.length > 0) {
-    const requirement = queue.pop()!;
-    const name = normalizeDistributionName(requirement.name);
-    const key = `${name}[${[...requirement.extras].sort().join(',')}]`;
+    const next = queue.pop()!;
+    const name = normalizeDistributionName(next.name);
+    const key = `${name}[${[...next.extras].sort().join(',')}]`;
     if (seen.has(key)) continue;
     seen.add(key);
     distributions.add(name);
@@ -73,19 +95,22 @@ export function installedDistributions(requirements: readonly Requirement[], tab
       unknown.add(name);
       continue;
     }
-    for (const extra of ['', ...requirement.extras]) {
+    for (const extra of ['', ...next.extras]) {
       const deps = facts.requires[extra];
       if (deps === undefined) {
         if (extra !== '') unknown.add(`${name}[${extra}]`);
         continue;
       }
       for (const dep of deps) {
-        const parsed = parseRequirement(dep);
+        if (!parsedDependencies.has(dep)) parsedDependencies.set(dep, parseRequirement(dep));
+        const parsed = parsedDependencies.get(dep);
         if (parsed) queue.push(parsed);
       }
     }
   }
-  return { distributions, unknown };
+  const closure = { distributions: [...distributions], unknown: [...unknown] };
+  byKey.set(requestKey, closure);
+  return closure;
 }
 
 /** Top-level modules a distribution provides. */
