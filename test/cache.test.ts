@@ -84,7 +84,8 @@ describe('result cache', () => {
   describe('results that read the whole run', () => {
     // trigger.py looks up functions by App name: its result reads every file of the run.
     const SPLIT_APP = {
-      'common.py': 'import modal\n\napp = modal.App("split-pipeline")\n',
+      // The App's image ships common.py, so `from common import app` also works in the containers.
+      'common.py': 'import modal\n\napp = modal.App("split-pipeline", image=modal.Image.debian_slim().add_local_python_source("common"))\n',
       'stages.py': 'from common import app\n\n@app.function()\ndef extract(url): ...\n',
       'trigger.py': 'import modal\n\nextract = modal.Function.from_name("split-pipeline", "extract")\nload = modal.Function.from_name("split-pipeline", "load")\n',
     };
