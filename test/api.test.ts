@@ -8,7 +8,7 @@ import { addIgnoreComments, applyFixes, createLinter, rules } from '../src/api/i
 import { RULES } from '../src/rules/index.js';
 import { defineRule } from '../src/rules/types.js';
 import { startServer } from '../src/server/server.js';
-import { runCli, temporaryFolders } from './helpers/run-cli.js';
+import { runCli, temporaryFolders, writeTree } from './helpers/run-cli.js';
 
 const folders = temporaryFolders('modal-lint-api-');
 afterAll(() => folders.cleanup());
@@ -40,6 +40,38 @@ describe('the Node API', () => {
     const report = await createLinter({ cwd: dir }).lintFiles(['.']);
     const cli = JSON.parse(runCli(['--format', 'json', '--exit-zero', '--no-cache', '.'], { cwd: dir }).stdout) as { results: Array<{ ruleId: string; line: number }> };
     expect(report.files.flatMap((file) => file.diagnostics.map((d) => [d.ruleId, d.range.start.line]))).toEqual(cli.results.map((r) => [r.ruleId, r.line]));
+  });
+
+  it('lints each path with the config nearest above it, as the command line does', async () => {
+    // A kebab-case-name warning on line 3 and a removed-api error (keep_warm) on line 6; each App named for its file.
+    const app = (name: string): string => ['import modal', '', `app = modal.App("Bad_Name_${name}")`, '', '', '@app.function(keep_warm=1)', 'def work():', '    pass', ''].join('\n');
+    const dir = writeTree(folders.make(), {
+      'pyproject.toml': '[project]\nname = "x"\n\n[tool.modal-lint]\nignore = ["kebab-case-name"]\n',
+      'app.py': app('root'),
+      'services/api/.modal-lint.toml': 'ignore = ["removed-api"]\n',
+      'services/api/deep/app.py': app('nested'),
+    });
+    const linter = createLinter({ cwd: dir });
+    // `config` is still the one that applies in cwd.
+    expect(linter.config.path).toBe(path.join(dir, 'pyproject.toml'));
+    const rulesOf = (diagnostics: Array<{ ruleId: string }>): string[] => diagnostics.map((d) => d.ruleId).sort();
+    expect(rulesOf((await linter.lintText(app('root'), 'app.py')).diagnostics)).toEqual(['removed-api']);
+    expect(rulesOf((await linter.lintText(app('nested'), 'services/api/deep/app.py')).diagnostics)).toEqual(['kebab-case-name']);
+    // A path that does not exist yet gets the config of the folders above it.
+    expect(rulesOf((await linter.lintText(app('new'), 'services/api/new/app.py')).diagnostics)).toEqual(['kebab-case-name']);
+    const fixed = await linter.fixText(app('nested'), 'services/api/deep/app.py');
+    expect(fixed.fixCount).toBe(0);
+    expect(rulesOf(fixed.diagnostics)).toEqual(['kebab-case-name']);
+
+    const report = await linter.lintFiles(['.']);
+    const byFile = Object.fromEntries(report.files.map((file) => [file.relativePath, rulesOf(file.diagnostics)]));
+    expect(byFile).toEqual({ 'app.py': ['removed-api'], 'services/api/deep/app.py': ['kebab-case-name'] });
+    const cli = JSON.parse(runCli(['--format', 'json', '--exit-zero', '--no-cache', '.'], { cwd: dir }).stdout) as { results: Array<{ ruleId: string; line: number }> };
+    expect(report.files.flatMap((file) => file.diagnostics.map((d) => [d.ruleId, d.range.start.line]))).toEqual(cli.results.map((r) => [r.ruleId, r.line]));
+
+    // An explicit config applies to every file, the nested one included.
+    const explicit = createLinter({ cwd: dir, configPath: 'pyproject.toml' });
+    expect(rulesOf((await explicit.lintText(app('nested'), 'services/api/deep/app.py')).diagnostics)).toEqual(['removed-api']);
   });
 
   it('writes suppression comments that silence the findings, idempotently, keeping CRLF line endings', async () => {

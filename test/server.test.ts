@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LspClient } from './helpers/lsp-client.js';
-import { CLI, runCli, temporaryFolders } from './helpers/run-cli.js';
+import { CLI, runCli, temporaryFolders, writeTree } from './helpers/run-cli.js';
 
 /** The language server driven over standard input and output, as an editor drives it. */
 
@@ -207,6 +207,72 @@ describe('modal-lint server', () => {
     const message = await client.waitFor((m) => m.method === 'window/showMessage', 30_000, 'config error', since);
     expect(message.params.type).toBe(1);
     expect(message.params.message).toMatch(/config error: [\s\S]*keeping the previous settings/);
+  });
+
+  it('analyses each file with the config nearest above it, and reloads a nested config that changes', async () => {
+    // A kebab-case-name warning on line 3 and a removed-api error (keep_warm) on line 6; each App named for its file.
+    const app = (name: string): string => ['import modal', '', `app = modal.App("Bad_Name_${name}")`, '', '', '@app.function(keep_warm=1)', 'def work():', '    pass', ''].join('\n');
+    const dir = writeTree(folders.make(), {
+      'pyproject.toml': '[project]\nname = "x"\n\n[tool.modal-lint]\nignore = ["kebab-case-name"]\n',
+      'services/api/.modal-lint.toml': 'ignore = ["removed-api"]\n',
+      'app.py': app('root'),
+      'services/api/deep/app.py': app('nested'),
+    });
+    const client = new LspClient(process.execPath, [CLI, 'server'], dir);
+    clients.push(client);
+    await client.request('initialize', { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } } });
+    client.notify('initialized', {});
+    await client.waitFor((message) => message.method === 'client/registerCapability', 30_000, 'file watcher registration');
+    const rootUri = pathToFileURL(path.join(dir, 'app.py')).href;
+    const nestedUri = pathToFileURL(path.join(dir, 'services/api/deep/app.py')).href;
+    const codes = (list: any[]): string[] => list.map((d) => d.code).sort();
+    let since = client.mark();
+    client.notify('textDocument/didOpen', { textDocument: { uri: rootUri, languageId: 'python', version: 1, text: app('root') } });
+    client.notify('textDocument/didOpen', { textDocument: { uri: nestedUri, languageId: 'python', version: 1, text: app('nested') } });
+    // The root file follows pyproject.toml; the nested one its folder's .modal-lint.toml, which replaces it.
+    expect(codes(await client.diagnostics(rootUri, { since }))).toEqual(['removed-api']);
+    expect(codes(await client.diagnostics(nestedUri, { since }))).toEqual(['kebab-case-name']);
+    // The command line agrees, file by file.
+    const cli = runCli(['--no-cache', '-f', 'concise', '.'], { cwd: dir }).stdout;
+    expect(cli).toMatch(/^app\.py:6:\d+: \w+ \[removed-api\]/m);
+    expect(cli).toMatch(/^services\/api\/deep\/app\.py:3:\d+: \w+ \[kebab-case-name\]/m);
+    expect(cli).not.toMatch(/^app\.py:\d+:\d+: \w+ \[kebab-case-name\]/m);
+
+    // The nested config changes: the file it governs gets the new settings.
+    const nestedConfig = path.join(dir, 'services/api/.modal-lint.toml');
+    fs.writeFileSync(nestedConfig, 'ignore = ["removed-api", "kebab-case-name"]\n');
+    since = client.mark();
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(nestedConfig).href, type: 2 }] });
+    expect(await client.diagnostics(nestedUri, { since })).toEqual([]);
+    // A broken nested config is reported for the file it governs, which keeps its settings.
+    fs.writeFileSync(nestedConfig, 'ignore = [\n');
+    since = client.mark();
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(nestedConfig).href, type: 2 }] });
+    const message = await client.waitFor((m) => m.method === 'window/showMessage', 30_000, 'config error', since);
+    expect(message.params.type).toBe(1);
+    expect(message.params.message).toMatch(/config error: services\/api\/\.modal-lint\.toml:[\s\S]*keeping the previous settings for services\/api\/deep\/app\.py$/);
+    // Neither file's settings moved: no new diagnostics were published for either.
+    since = client.mark();
+    client.notify('textDocument/didChange', { textDocument: { uri: rootUri, version: 2 }, contentChanges: [{ text: `${app('root')}\n` }] });
+    expect(codes(await client.diagnostics(rootUri, { since, version: 2 }))).toEqual(['removed-api']);
+    client.notify('textDocument/didChange', { textDocument: { uri: nestedUri, version: 2 }, contentChanges: [{ text: `${app('nested')}\n` }] });
+    expect(await client.diagnostics(nestedUri, { since, version: 2 })).toEqual([]);
+  });
+
+  it('uses an explicit configPath for every file, nested configs notwithstanding', async () => {
+    const app = (name: string): string => ['import modal', '', `app = modal.App("Bad_Name_${name}")`, '', '', '@app.function(keep_warm=1)', 'def work():', '    pass', ''].join('\n');
+    const dir = writeTree(folders.make(), {
+      'team.toml': 'ignore = ["kebab-case-name"]\n',
+      'services/api/.modal-lint.toml': 'ignore = ["removed-api"]\n',
+    });
+    const client = new LspClient(process.execPath, [CLI, 'server'], dir);
+    clients.push(client);
+    await client.request('initialize', { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {}, initializationOptions: { configPath: path.join(dir, 'team.toml') } });
+    client.notify('initialized', {});
+    const nestedUri = pathToFileURL(path.join(dir, 'services/api/app.py')).href;
+    const since = client.mark();
+    client.notify('textDocument/didOpen', { textDocument: { uri: nestedUri, languageId: 'python', version: 1, text: app('nested') } });
+    expect((await client.diagnostics(nestedUri, { since })).map((d) => d.code)).toEqual(['removed-api']);
   });
 
   it('counts positions in UTF-8 when the client offers it, for diagnostics and for incremental edits', async () => {

@@ -4,14 +4,14 @@
  * server are built on it.
  */
 import path from 'node:path';
-import type { ResolvedConfig } from '../config/index.js';
+import { ConfigError, type ResolvedConfig } from '../config/index.js';
 import type { Diagnostic, FileResult, LintReport, RuleMeta } from '../diagnostics.js';
-import { lint, type LintSettings } from '../engine/lint.js';
+import { lint, type LintSettings, type SourceInput } from '../engine/lint.js';
 import { ALL_RULE_META } from '../engine/rule-set.js';
 import { addIgnoreComments, type AddedIgnores } from '../fix/add-ignore.js';
 import { applyFixes as applyNonOverlapping, eligibleFixes } from '../fix/apply.js';
 import { fixSource } from '../fix/fix-source.js';
-import { loadProjectConfig, settingsFromConfig, type SelectionOverrides } from './settings.js';
+import { mergeReports, projectConfigResolver, settingsFromConfig, type SelectionOverrides } from './settings.js';
 
 export type { Category, Diagnostic, DiagnosticFix, FileResult, LintReport, Position, Range, RuleMeta, Severity } from '../diagnostics.js';
 export type { ResolvedConfig } from '../config/index.js';
@@ -46,11 +46,13 @@ export interface FixedText {
   refused?: string;
 }
 
-/** A linter bound to a project's config. Create one with {@link createLinter}. */
+/** A linter bound to a project's configs. Create one with {@link createLinter}. */
 export interface Linter {
+  /** The config that applies in `cwd` (a file below a nested config is linted with that one). */
   readonly config: ResolvedConfig;
+  /** The lint settings of `config`. */
   readonly settings: LintSettings;
-  /** Lints a text as if it were the file at `filePath` (which need not exist; imports resolve from its folder). */
+  /** Lints a text as if it were the file at `filePath` (which need not exist; imports resolve from its folder; the config nearest above it applies). */
   lintText(text: string, filePath: string): Promise<FileResult>;
   /** Lints files and folders (folders are searched as on the command line, honouring the config's excludes). */
   lintFiles(paths: string[]): Promise<LintReport>;
@@ -60,26 +62,67 @@ export interface Linter {
   addIgnores(text: string, filePath: string): Promise<AddedIgnores>;
 }
 
-/** Loads the config that applies in `cwd` (throws `ConfigError` when it is invalid) and returns a linter using it. */
+/**
+ * Loads the config that applies in `cwd` (throws `ConfigError` when it is invalid) and returns a
+ * linter. Each file is linted with the settings of the config nearest above it, as on the command
+ * line (`configPath`, when given, for every file); `config` and `settings` are those of `cwd`.
+ */
 export function createLinter(options: LinterOptions = {}): Linter {
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  const config = loadProjectConfig(cwd, options.configPath);
-  const settings = settingsFromConfig(config, cwd, options);
+  const configs = projectConfigResolver(cwd, options.configPath);
+  const byConfig = new Map<ResolvedConfig, LintSettings>();
+  const settingsOf = (config: ResolvedConfig): LintSettings => {
+    let settings = byConfig.get(config);
+    if (!settings) byConfig.set(config, (settings = settingsFromConfig(config, cwd, options)));
+    return settings;
+  };
+  const config = configs.forPath(cwd, true);
+  const settings = settingsOf(config);
   const absolute = (filePath: string): string => path.resolve(cwd, filePath);
-  const lintText = async (text: string, filePath: string): Promise<FileResult> => (await lint([{ path: absolute(filePath), text }], settings)).files[0]!;
+  /** Throws `ConfigError` when the config nearest above the file is invalid. */
+  const settingsFor = (filePath: string): LintSettings => settingsOf(configs.forPath(filePath));
+  const lintText = async (text: string, filePath: string): Promise<FileResult> => {
+    const file = absolute(filePath);
+    return (await lint([{ path: file, text }], settingsFor(file))).files[0]!;
+  };
   return {
     config,
     settings,
     lintText,
     async lintFiles(paths) {
       const { discoverFiles } = await import('../discover/index.js');
-      const found = await discoverFiles(paths, { cwd, config, forceExclude: true });
-      const report = await lint(found.files.map((file) => ({ path: file })), settings);
+      // Each folder's entries answer to the excludes of the config nearest to it; an invalid
+      // config is reported after the walk (the walk would swallow the error).
+      let configError: ConfigError | undefined;
+      const configFor = (dir: string): ResolvedConfig => {
+        try {
+          return configs.forPath(dir, true);
+        } catch (error) {
+          if (!(error instanceof ConfigError)) throw error;
+          configError ??= error;
+          return config;
+        }
+      };
+      const found = await discoverFiles(paths, { cwd, config, configFor, forceExclude: true });
+      if (configError) throw configError;
+      // Files sharing a config are linted together, with its settings.
+      const groups = new Map<LintSettings, SourceInput[]>();
+      for (const file of found.files) {
+        const fileSettings = settingsFor(file);
+        const inputs = groups.get(fileSettings) ?? [];
+        inputs.push({ path: file });
+        groups.set(fileSettings, inputs);
+      }
+      if (groups.size === 0) groups.set(settings, []);
+      const reports: LintReport[] = [];
+      for (const [groupSettings, inputs] of groups) reports.push(await lint(inputs, groupSettings));
+      const report = mergeReports(reports, cwd);
       for (const missing of found.missing) report.files.push({ path: missing, relativePath: path.relative(cwd, missing), diagnostics: [], failure: 'no such file or directory' });
       return report;
     },
     async fixText(text, filePath, fixOptions = {}) {
-      const fixed = await fixSource(absolute(filePath), text.replace(/^\uFEFF/, ''), settings, fixOptions.unsafe ?? false);
+      const file = absolute(filePath);
+      const fixed = await fixSource(file, text.replace(/^\uFEFF/, ''), settingsFor(file), fixOptions.unsafe ?? false);
       return { text: fixed.text, fixCount: fixed.fixCount, diagnostics: fixed.diagnostics, ...(fixed.refused ? { refused: fixed.refused } : {}) };
     },
     async addIgnores(text, filePath) {

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { loadConfig, rulesIgnoredForFile, type ResolvedConfig, type RuleOptionSpecs } from '../config/index.js';
+import { ConfigResolver, loadConfig, rulesIgnoredForFile, type ResolvedConfig, type RuleOptionSpecs } from '../config/index.js';
+import type { LintReport } from '../diagnostics.js';
 import type { LintSettings } from '../engine/lint.js';
 import { ALL_RULE_META, KNOWN_RULE_IDS } from '../engine/rule-set.js';
 import { RULES } from '../rules/index.js';
@@ -20,6 +21,14 @@ export function ruleOptionSpecs(): RuleOptionSpecs {
  */
 export function loadProjectConfig(cwd: string, configPath?: string): ResolvedConfig {
   return loadConfig({ cwd, explicitPath: configPath ? path.resolve(cwd, configPath) : undefined, rules: ruleOptionSpecs() });
+}
+
+/**
+ * The config of each file: `configPath` for every file when given, else the nearest config above
+ * the file (as the command line finds it). `forPath` throws `ConfigError` for an invalid file.
+ */
+export function projectConfigResolver(cwd: string, configPath?: string): ConfigResolver {
+  return new ConfigResolver({ cwd, explicitPath: configPath ? path.resolve(cwd, configPath) : undefined, rules: ruleOptionSpecs() });
 }
 
 export interface SelectionOverrides {
@@ -46,4 +55,17 @@ export function settingsFromConfig(config: ResolvedConfig, root: string, overrid
     ruleOptions: config.ruleOptions,
     ignoredForFile: (filePath) => rulesIgnoredForFile(config, filePath),
   };
+}
+
+/** One report from the reports of files linted in groups (one group per config), files in path order. */
+export function mergeReports(reports: LintReport[], root: string): LintReport {
+  if (reports.length === 1) return reports[0]!;
+  const rules = new Map<string, LintReport['rules'][number]>();
+  const severities: LintReport['severities'] = {};
+  for (const report of reports) {
+    for (const rule of report.rules) rules.set(rule.id, rule);
+    for (const [id, severity] of Object.entries(report.severities)) severities[id] ??= severity;
+  }
+  const files = reports.flatMap((report) => report.files).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { root, files, rules: [...rules.values()], severities, toolVersion: VERSION };
 }

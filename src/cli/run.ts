@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pc from 'picocolors';
-import { ruleOptionSpecs, settingsFromConfig } from '../api/settings.js';
+import { mergeReports, ruleOptionSpecs, settingsFromConfig } from '../api/settings.js';
 import { ConfigError, ConfigResolver, type ResolvedConfig } from '../config/index.js';
 import { closestMatch } from '../config/suggest.js';
 import type { LintReport } from '../diagnostics.js';
@@ -247,19 +247,6 @@ function groupsOf(inputs: SourceInput[], configs: ConfigResolver, options: CliOp
     group.inputs.push(input);
   }
   return [...groups.values()];
-}
-
-/** One report from the reports of several groups, files in path order. */
-function mergeReports(reports: LintReport[], root: string): LintReport {
-  if (reports.length === 1) return reports[0]!;
-  const rules = new Map<string, LintReport['rules'][number]>();
-  const severities: LintReport['severities'] = {};
-  for (const report of reports) {
-    for (const rule of report.rules) rules.set(rule.id, rule);
-    for (const [id, severity] of Object.entries(report.severities)) severities[id] ??= severity;
-  }
-  const files = reports.flatMap((report) => report.files).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { root, files, rules: [...rules.values()], severities, toolVersion: VERSION };
 }
 
 function describeConfig(config: ResolvedConfig, cwd: string): string {

@@ -44,7 +44,7 @@ export interface ServerOptions {
 
 /** Settings a client may pass as `initializationOptions`. */
 interface InitializationOptions {
-  /** A config file to use instead of the closest one. */
+  /** A config file to use for every file, instead of the nearest one above each file. */
   configPath?: string;
   /** Wait this long after an edit before analysing (default 10 ms). */
   debounceMs?: number;
@@ -198,6 +198,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         notify(MessageType.Error, `internal error while analysing ${path.basename(filePath)}: ${describe(error)}; please report it`);
       }
     }
+    // Opening a file may meet a nested config that does not load.
+    reportConfigErrors(workspace);
   };
 
   const schedule = (paths: Iterable<string>, delay = debounceMs): void => {
@@ -207,19 +209,33 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     timer = setTimeout(runPending, delay);
   };
 
-  let shownConfigError: string | undefined;
-  /** A config that does not load is said once; the previous settings (or the defaults) stay in force. */
-  const reportConfigError = (ws: Workspace): void => {
-    const message = ws.configError?.message;
-    if (message && message !== shownConfigError) notify(MessageType.Error, `config error: ${message}; ${ws.hasLoadedConfig ? 'keeping the previous settings' : 'using the default settings'}`);
-    shownConfigError = message;
+  let shownConfigErrors = new Set<string>();
+  /**
+   * A config that does not load is said once; the files it governs keep their previous settings
+   * (or get the defaults). Said again if it breaks again after loading.
+   */
+  const reportConfigErrors = (ws: Workspace): void => {
+    const current = new Set<string>();
+    const names = (files: string[]): string => files.map((file) => path.relative(ws.root, file) || '.').join(', ');
+    for (const { error, keptPrevious, usingDefaults } of ws.configProblems) {
+      current.add(error.message);
+      if (shownConfigErrors.has(error.message)) continue;
+      // The workspace folder alone stands for the whole workspace, as when every file has one config.
+      const governed = (files: string[]): string => (files.length === 0 || (files.length === 1 && files[0] === ws.root) ? '' : ` for ${names(files.filter((file) => file !== ws.root))}`);
+      const parts = [
+        ...(keptPrevious.length > 0 ? [`keeping the previous settings${governed(keptPrevious)}`] : []),
+        ...(usingDefaults.length > 0 ? [`using the default settings${governed(usingDefaults)}`] : []),
+      ];
+      notify(MessageType.Error, `config error: ${error.message}; ${parts.join('; ')}`);
+    }
+    shownConfigErrors = current;
   };
 
   /** Runs a workspace change that may reload the config, and reports a config that does not load. */
   const refresh = (change: () => string[]): string[] => {
     const ws = workspace;
     const paths = change();
-    if (ws) reportConfigError(ws);
+    if (ws) reportConfigErrors(ws);
     return paths;
   };
 
@@ -253,7 +269,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   connection.onInitialized(() => {
     void ready().then((ws) => {
-      if (ws) reportConfigError(ws);
+      if (ws) reportConfigErrors(ws);
       if (!clientWatchesFiles) return;
       // Config and requirements files, and modules the open files import.
       void connection.client.register(DidChangeWatchedFilesNotification.type, {

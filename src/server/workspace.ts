@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadProjectConfig, settingsFromConfig } from '../api/settings.js';
-import { ConfigError, type ResolvedConfig } from '../config/index.js';
+import { projectConfigResolver, settingsFromConfig } from '../api/settings.js';
+import { ConfigError, type ConfigResolver, type ResolvedConfig } from '../config/index.js';
 import { defaultConfig } from '../config/defaults.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { analyseFile } from '../engine/analyse.js';
@@ -15,15 +15,15 @@ import type { SyntaxNode } from '../parser/syntax.js';
 import { RULES } from '../rules/index.js';
 import type { Rule } from '../rules/types.js';
 
-/** Names a config file can have; a change to one of them reloads the config. */
+/** Names a config file can have; a change to one of them reloads the configs. */
 export const CONFIG_FILE_NAMES = ['.modal-lint.toml', 'modal-lint.toml', 'pyproject.toml'];
 /** Modules bigger than this are not read from disk for cross-file facts (as on the command line). */
 const MAX_MODULE_BYTES = 2_000_000;
 
 export interface WorkspaceOptions {
-  /** Folder the config is searched from (as the command line run there would). */
+  /** The workspace folder: reported paths are relative to it. */
   root: string;
-  /** This config file instead of the closest one. */
+  /** This config file for every file, instead of the nearest one above each file. */
   configPath?: string;
   /** The rules to run (default: the built-in set). */
   rules?: readonly Rule[];
@@ -43,6 +43,25 @@ interface DiskText {
   stamp: string;
 }
 
+/** What one config means for analysis: its settings and the rules they enable. */
+interface Profile {
+  config: ResolvedConfig;
+  settings: LintSettings;
+  enabled: EnabledRules;
+  options: Map<string, Record<string, unknown>>;
+  /** The same key after a reload means the same findings. */
+  key: string;
+}
+
+/** A config file that could not be used, and the files it governs (open files, or the workspace folder). */
+export interface ConfigProblem {
+  error: ConfigError;
+  /** Files that keep the settings they had before the error. */
+  keptPrevious: string[];
+  /** Files that had none, analysed with the default settings. */
+  usingDefaults: string[];
+}
+
 function stampOf(filePath: string): string {
   try {
     const stats = fs.statSync(filePath);
@@ -53,20 +72,28 @@ function stampOf(filePath: string): string {
 }
 
 /**
- * What the language server keeps between edits: the config, the text of open buffers (which win
+ * What the language server keeps between edits: the configs, the text of open buffers (which win
  * over disk for every question, cross-file ones included), what was read from disk, parsed
- * trees, and one project index whose models live until a file they depend on changes.
+ * trees, and one project index whose models live until a file they depend on changes. Each file
+ * is analysed with the settings of the config nearest above it (as on the command line), or of
+ * `configPath` when given.
  */
 export class Workspace {
+  /** The config of the workspace folder. */
   config!: ResolvedConfig;
-  /** Why the config file could not be used, when it could not. */
-  configError: ConfigError | undefined;
-  /** A config file was loaded once: a later error keeps it rather than the defaults. */
-  hasLoadedConfig = false;
+  /** Its settings. */
   settings!: LintSettings;
-  private enabled!: EnabledRules;
-  private options!: Map<string, Record<string, unknown>>;
-  private configStamp = '';
+  private configs!: ConfigResolver;
+  /** One profile per config, so that files sharing a config share its rule set. */
+  private profiles = new Map<ResolvedConfig, Profile>();
+  /** The profile each file (and the workspace folder) is analysed with, until the configs reload. */
+  private readonly fileProfiles = new Map<string, Profile>();
+  /** What each file had before the last reload: kept when its config no longer loads. */
+  private readonly previousProfiles = new Map<string, Profile>();
+  private readonly problems = new Map<string, ConfigProblem>();
+  /** Each place a config file could be, for the files resolved so far, with its size and time. */
+  private readonly configStamps = new Map<string, string>();
+  private readonly stampedDirs = new Set<string>();
   private readonly buffers = new Map<string, string>();
   private readonly disk = new Map<string, DiskText>();
   private readonly trees = new Map<string, { text: string; tree: SyntaxNode }>();
@@ -101,6 +128,7 @@ export class Workspace {
       workspace.trees.set(filePath, { text: source, tree });
       return tree;
     };
+    workspace.index = workspace.newIndex();
     workspace.loadConfig();
     return workspace;
   }
@@ -111,36 +139,73 @@ export class Workspace {
     return new ProjectIndex(this.root, (filePath) => this.sourceOf(filePath), this.parse, () => new Set([...this.buffers.keys(), ...this.disk.keys()]));
   }
 
-  /** Reads the config again. When it does not load, `configError` says why and the previous config (or the defaults) stays. */
+  /**
+   * Reads the configs again, from scratch, starting with the workspace folder's. A config that
+   * does not load is in `configProblems`; the files it governs keep their previous settings (or
+   * get the defaults).
+   */
   loadConfig(): void {
-    this.configStamp = this.currentConfigStamp();
-    let config: ResolvedConfig;
-    try {
-      config = loadProjectConfig(this.root, this.configPath);
-      this.configError = undefined;
-      this.hasLoadedConfig = true;
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      this.configError = error;
-      config = this.config ?? defaultConfig(this.root);
-    }
-    this.config = config;
-    this.settings = settingsFromConfig(config, this.root);
-    this.enabled = enabledRules(this.settings, this.rules);
-    this.options = new Map(this.enabled.rules.map((rule) => [rule.id, ruleOptions(rule, this.settings.ruleOptions[rule.id])]));
-    this.index = this.newIndex();
-    this.results.clear();
+    for (const [filePath, profile] of this.fileProfiles) this.previousProfiles.set(filePath, profile);
+    this.fileProfiles.clear();
+    this.profiles = new Map();
+    this.problems.clear();
+    this.configStamps.clear();
+    this.stampedDirs.clear();
+    this.configs = projectConfigResolver(this.root, this.configPath);
+    const rootProfile = this.profileOf(this.root, true);
+    this.config = rootProfile.config;
+    this.settings = rootProfile.settings;
   }
 
-  /** Every place a config file could be found, with its size and time: what a reload depends on. */
-  private currentConfigStamp(): string {
-    if (this.configPath) return stampOf(path.resolve(this.root, this.configPath));
-    const parts: string[] = [];
-    for (let dir = this.root; ; dir = path.dirname(dir)) {
-      for (const name of CONFIG_FILE_NAMES) parts.push(stampOf(path.join(dir, name)));
-      if (path.dirname(dir) === dir) break;
+  /** Config files that could not be used, with the files they govern. */
+  get configProblems(): ConfigProblem[] {
+    return [...this.problems.values()];
+  }
+
+  private profileFor(config: ResolvedConfig): Profile {
+    let profile = this.profiles.get(config);
+    if (!profile) {
+      const settings = settingsFromConfig(config, this.root);
+      const enabled = enabledRules(settings, this.rules);
+      const options = new Map(enabled.rules.map((rule) => [rule.id, ruleOptions(rule, settings.ruleOptions[rule.id])]));
+      profile = { config, settings, enabled, options, key: JSON.stringify(config) };
+      this.profiles.set(config, profile);
     }
-    return parts.join('|');
+    return profile;
+  }
+
+  /** The profile of a file: its nearest config's (the previous one, or the defaults, when that config does not load). */
+  private profileOf(filePath: string, isDirectory = false): Profile {
+    const known = this.fileProfiles.get(filePath);
+    if (known) return known;
+    this.stampConfigsAbove(isDirectory ? filePath : path.dirname(filePath));
+    let profile: Profile;
+    try {
+      profile = this.profileFor(this.configs.forPath(filePath, isDirectory));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      const previous = this.previousProfiles.get(filePath);
+      const problem = this.problems.get(error.message) ?? { error, keptPrevious: [], usingDefaults: [] };
+      (previous ? problem.keptPrevious : problem.usingDefaults).push(filePath);
+      this.problems.set(error.message, problem);
+      profile = previous ?? this.profileFor(defaultConfig(this.root));
+    }
+    this.fileProfiles.set(filePath, profile);
+    return profile;
+  }
+
+  /** Notes where config files could appear for a folder and those above it: a change there reloads the configs. */
+  private stampConfigsAbove(dir: string): void {
+    if (this.configPath) {
+      const file = path.resolve(this.root, this.configPath);
+      if (!this.configStamps.has(file)) this.configStamps.set(file, stampOf(file));
+      return;
+    }
+    for (let current = dir; !this.stampedDirs.has(current); current = path.dirname(current)) {
+      this.stampedDirs.add(current);
+      for (const name of CONFIG_FILE_NAMES) this.configStamps.set(path.join(current, name), stampOf(path.join(current, name)));
+      if (path.dirname(current) === current) break;
+    }
   }
 
   private sourceOf(filePath: string): string | undefined {
@@ -192,6 +257,8 @@ export class Workspace {
   /** A buffer was closed: disk is the truth for it again. Returns the open files that depended on it. */
   closeBuffer(filePath: string): string[] {
     this.buffers.delete(filePath);
+    this.fileProfiles.delete(filePath);
+    this.previousProfiles.delete(filePath);
     this.disk.delete(filePath);
     this.retained.get(filePath)?.tree.delete();
     this.retained.delete(filePath);
@@ -199,28 +266,37 @@ export class Workspace {
   }
 
   /**
-   * Files changed on disk (watched files, a save). A config file reloads the config, a Python
-   * module drops what depended on it, anything else (a requirements file) drops every model.
-   * Returns the open files to analyse again.
+   * Files changed on disk (watched files, a save). A config file reloads the configs, a Python
+   * module drops what depended on it, anything else (a requirements file, a pyproject.toml's
+   * dependencies) drops every model. Returns the open files to analyse again.
    */
   filesChangedOnDisk(paths: string[]): string[] {
-    if (paths.some((filePath) => CONFIG_FILE_NAMES.includes(path.basename(filePath)))) return this.reloadConfig();
-    const modules = paths.filter((filePath) => filePath.endsWith('.py'));
-    if (modules.length < paths.length) {
+    const isConfig = (filePath: string): boolean => CONFIG_FILE_NAMES.includes(path.basename(filePath));
+    const affected = new Set(paths.some(isConfig) ? this.reloadConfig() : []);
+    // A pyproject.toml is also where a project lists its dependencies.
+    const others = paths.filter((filePath) => !isConfig(filePath) || path.basename(filePath) === 'pyproject.toml');
+    const modules = others.filter((filePath) => filePath.endsWith('.py'));
+    if (modules.length < others.length) {
       this.disk.clear();
       this.index = this.newIndex();
       this.results.clear();
       return this.openFiles;
     }
     for (const filePath of modules) this.disk.delete(filePath);
-    return this.invalidate(modules);
+    for (const filePath of this.invalidate(modules)) affected.add(filePath);
+    return [...affected];
   }
 
-  /** Config reload (see `configError`); every open file is analysed again. */
+  /**
+   * Reads the configs again (see `configProblems`). Returns the open files whose settings
+   * changed, after dropping their findings; the others keep theirs.
+   */
   reloadConfig(): string[] {
-    this.disk.clear();
+    const before = new Map(this.fileProfiles);
     this.loadConfig();
-    return this.openFiles;
+    const affected = this.openFiles.filter((filePath) => before.get(filePath)?.key !== this.profileOf(filePath).key);
+    for (const filePath of affected) this.results.delete(filePath);
+    return affected;
   }
 
   /**
@@ -229,11 +305,13 @@ export class Workspace {
    * files to analyse again.
    */
   refreshFromDisk(): string[] {
-    if (this.currentConfigStamp() !== this.configStamp) return this.reloadConfig();
+    const configs = [...this.configStamps].filter(([filePath, stamp]) => stampOf(filePath) !== stamp).map(([filePath]) => filePath);
+    const affected = new Set(configs.length > 0 ? this.filesChangedOnDisk(configs) : []);
     const changed: string[] = [];
     for (const [filePath, known] of this.disk) if (stampOf(filePath) !== known.stamp) changed.push(filePath);
     for (const filePath of changed) this.disk.delete(filePath);
-    return changed.length > 0 ? this.invalidate(changed) : [];
+    if (changed.length > 0) for (const filePath of this.invalidate(changed)) affected.add(filePath);
+    return [...affected];
   }
 
   private invalidate(paths: string[]): string[] {
@@ -257,7 +335,8 @@ export class Workspace {
     const notices: string[] = [];
     if (!this.shouldAnalyse(index, filePath, text)) return { diagnostics: [], notices };
     try {
-      const diagnostics = analyseFile(index, filePath, this.settings.ignoredForFile(filePath), this.enabled, this.options, notices);
+      const profile = this.profileOf(filePath);
+      const diagnostics = analyseFile(index, filePath, profile.settings.ignoredForFile(filePath), profile.enabled, profile.options, notices);
       diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
       return { diagnostics, notices };
     } catch (error) {
@@ -282,7 +361,7 @@ export class Workspace {
   /** Every safe fix (and unsafe ones when asked) applied, pass after pass, to the current text of a file. */
   async fixAll(filePath: string, unsafe = false): Promise<FixedSource & { original: string }> {
     const original = this.sourceOf(filePath) ?? '';
-    const fixed = await fixSource(filePath, original, this.settings, unsafe, async (file, text) => this.diagnosticsOfText(file, text));
+    const fixed = await fixSource(filePath, original, this.profileOf(filePath).settings, unsafe, async (file, text) => this.diagnosticsOfText(file, text));
     return { ...fixed, original };
   }
 }
