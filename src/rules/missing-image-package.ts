@@ -145,13 +145,15 @@ function reportThroughShippedModules(model: ModalModel, settings: PackageSetting
   const label = (file: string): string => path.relative(base, file) || path.basename(file);
   for (const entry of containerImports(model)) {
     const resolve = (module: string, level: number): string | null => model.moduleFileOf({ module, level });
-    const files = importedFiles(resolve, entry).filter((file) => file !== model.path);
-    if (files.length === 0) continue;
+    // Resolving the import asks the file system: only once a container is known to hold the module.
+    let files: string[] | undefined;
     for (const { registration, image } of registrationsAt(model, entry)) {
       if (image.kind === 'unknown') continue;
       const container = containerOf(model, registration);
       // Only a module the container holds runs there; one it lacks is `local-module-not-in-image`'s.
       if (entry.level === 0 && shippedModulePresence(model, container, entry.module.split('.')[0]!) !== 'yes') continue;
+      files ??= importedFiles(resolve, entry).filter((file) => file !== model.path);
+      if (files.length === 0) break;
       const found = missingThroughChain(model, container, files, settings, label);
       if (!found) continue;
       const name = `${'.'.repeat(entry.level)}${entry.module}`;

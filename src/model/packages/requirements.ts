@@ -89,13 +89,22 @@ function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-/** Parses TOML, or undefined when it is not valid TOML. */
+/** Parsed TOML by text: every Modal file of a project reads the same `pyproject.toml` and `uv.lock`. */
+const tomlByText = new Map<string, Record<string, unknown> | undefined>();
+const TOML_CACHE_SIZE = 32;
+
+/** Parses TOML, or undefined when it is not valid TOML. The result is shared: callers only read it. */
 export function readToml(text: string): Record<string, unknown> | undefined {
+  if (tomlByText.has(text)) return tomlByText.get(text);
+  let data: Record<string, unknown> | undefined;
   try {
-    return parseToml(text) as Record<string, unknown>;
+    data = parseToml(text) as Record<string, unknown>;
   } catch {
-    return undefined;
+    data = undefined;
   }
+  if (tomlByText.size >= TOML_CACHE_SIZE) tomlByText.delete(tomlByText.keys().next().value!);
+  tomlByText.set(text, data);
+  return data;
 }
 
 /**
