@@ -54,6 +54,8 @@ export class ProjectIndex implements ImportResolver {
   private readonly appSitesByName = new Map<string, AppDefinitionSite[]>();
   /** Files of the run whose text may define an App, found once per run. */
   private appDefiningFiles: string[] | null = null;
+  /** Per file, the words App names could be made of (see `mayNameApp`). */
+  private readonly nameWords = new Map<string, Set<string>>();
   private readonly importWords = new Map<string, Set<string>>();
   private readonly appDefiningTexts = new Map<string, boolean>();
   private readonly shadowing = new Map<string, boolean>();
@@ -111,7 +113,7 @@ export class ProjectIndex implements ImportResolver {
     });
     const sites: AppDefinitionSite[] = [];
     for (const filePath of this.appDefiningFiles) {
-      if (!this.textOf(filePath)!.includes(appName)) continue;
+      if (!this.mayNameApp(filePath, appName)) continue;
       const facts = this.appDefinitionsOf(filePath);
       for (const app of facts?.apps ?? []) {
         if (app.name !== appName) continue;
@@ -126,6 +128,17 @@ export class ProjectIndex implements ImportResolver {
       }
     }
     return sites;
+  }
+
+  /**
+   * Whether a file's text holds `appName` as a whole word of the characters App names may have
+   * (letters, digits, `-`, `_`, `.`): one set of words per file instead of a text search per name.
+   */
+  private mayNameApp(filePath: string, appName: string): boolean {
+    if (!/^[A-Za-z0-9_.-]+$/.test(appName)) return this.textOf(filePath)!.includes(appName);
+    let words = this.nameWords.get(filePath);
+    if (!words) this.nameWords.set(filePath, (words = new Set(this.textOf(filePath)!.match(/[A-Za-z0-9_.-]+/g) ?? [])));
+    return words.has(appName);
   }
 
   /** A file's text: the run's copy, else read from disk once per index. */
@@ -539,6 +552,7 @@ export class ProjectIndex implements ImportResolver {
     for (const filePath of changedSet) {
       this.fileExists.delete(filePath);
       this.texts.delete(filePath);
+      this.nameWords.delete(filePath);
       this.appDefiningTexts.delete(filePath);
       this.directories.delete(filePath);
     }
@@ -570,6 +584,7 @@ export class ProjectIndex implements ImportResolver {
     this.appDefiningTexts.clear();
     this.summaries.clear();
     this.texts.clear();
+    this.nameWords.clear();
     this.directories.clear();
     this.importers.clear();
     this.mentions = null;
