@@ -433,6 +433,7 @@ export class ModalModel {
     if (child.fieldName === 'consequence') {
       if (isTypeCheckingTest(condition)) guards.push({ kind: 'type-checking', node: statement });
       if (isMainTest(condition)) guards.push({ kind: 'main', node: statement });
+      if (this.isInsideReceiver(statement) !== null) guards.push({ kind: 'image-imports', node: statement });
       const locality = conditionFacts(condition, this.isLocalCall).whenTrue;
       if (locality) guards.push({ kind: locality, node: statement });
       return;
@@ -457,8 +458,23 @@ export class ModalModel {
     return this.imageImportsReceiver(statement) !== null;
   }
 
-  /** The receiver of `with <image>.imports():` (the image expression), or null for another `with`. */
+  /**
+   * The image of `if app.is_inside(image):`, the pre-0.64.35 form of `with image.imports():` (true
+   * only in that image's containers; removed since, which `removed-api` reports), or null.
+   */
+  private isInsideReceiver(statement: SyntaxNode): SyntaxNode | null {
+    const condition = statement.type === 'if_statement' ? unwrapParens(statement.field('condition') ?? statement) : null;
+    if (condition?.type !== 'call') return null;
+    const callee = condition.field('function');
+    if (callee?.type !== 'attribute' || callee.field('attribute')?.text !== 'is_inside') return null;
+    const args = callArguments(condition);
+    if (args.positional.length !== 1 || args.keywords.size > 0 || !this.isAppExpression(callee.field('object')!)) return null;
+    return args.positional[0]!;
+  }
+
+  /** The receiver of `with <image>.imports():` (the image expression), or the image of `if app.is_inside(image):`; null otherwise. */
   imageImportsReceiver(statement: SyntaxNode): SyntaxNode | null {
+    if (statement.type === 'if_statement') return this.isInsideReceiver(statement);
     for (const node of statement.descendants()) {
       if (node.type !== 'with_item') continue;
       const value = node.field('value');
