@@ -4,7 +4,7 @@
  * server are built on it.
  */
 import path from 'node:path';
-import { ConfigError, type ResolvedConfig } from '../config/index.js';
+import { walkConfigs, type ResolvedConfig } from '../config/index.js';
 import type { Diagnostic, FileResult, LintReport, RuleMeta } from '../diagnostics.js';
 import { lint, type LintSettings, type SourceInput } from '../engine/lint.js';
 import { ALL_RULE_META } from '../engine/rule-set.js';
@@ -91,19 +91,10 @@ export function createLinter(options: LinterOptions = {}): Linter {
     lintText,
     async lintFiles(paths) {
       const { discoverFiles } = await import('../discover/index.js');
-      // Each folder's entries answer to the excludes of the config nearest to it; an invalid
-      // config is reported after the walk (the walk would swallow the error).
-      let configError: ConfigError | undefined;
-      const configFor = (dir: string): ResolvedConfig => {
-        try {
-          return configs.forPath(dir, true);
-        } catch (error) {
-          if (!(error instanceof ConfigError)) throw error;
-          configError ??= error;
-          return config;
-        }
-      };
-      const found = await discoverFiles(paths, { cwd, config, configFor, forceExclude: true });
+      // Each folder's entries answer to the excludes of the config nearest to it.
+      const walk = walkConfigs(configs, () => config);
+      const found = await discoverFiles(paths, { cwd, config, configFor: walk.configFor, forceExclude: true });
+      const configError = walk.error();
       if (configError) throw configError;
       // Files sharing a config are linted together, with its settings.
       const groups = new Map<LintSettings, SourceInput[]>();

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pc from 'picocolors';
 import { mergeReports, ruleOptionSpecs, settingsFromConfig } from '../api/settings.js';
-import { ConfigError, ConfigResolver, type ResolvedConfig } from '../config/index.js';
+import { ConfigError, ConfigResolver, walkConfigs, type ResolvedConfig } from '../config/index.js';
 import { closestMatch } from '../config/suggest.js';
 import type { LintReport } from '../diagnostics.js';
 import { ResultCache } from '../engine/cache.js';
@@ -85,19 +85,10 @@ async function collectInputs(options: CliOptions, configs: ConfigResolver, io: I
   }
   const { discoverFiles } = await import('../discover/index.js');
   const given = options.paths.length > 0 ? options.paths : ['.'];
-  // Each folder's entries answer to the excludes of the config nearest to it. A config that
-  // cannot be read is reported after the walk (fast-glob would swallow the error).
-  let configError: ConfigError | undefined;
-  const configFor = (dir: string): ResolvedConfig => {
-    try {
-      return configs.forPath(dir, true);
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      configError ??= error;
-      return configs.forPath(io.cwd, true);
-    }
-  };
-  const found = await discoverFiles(given, { cwd: io.cwd, config: configFor(io.cwd), configFor, forceExclude: options.forceExclude });
+  // Each folder's entries answer to the excludes of the config nearest to it.
+  const walk = walkConfigs(configs, () => configs.forPath(io.cwd, true));
+  const found = await discoverFiles(given, { cwd: io.cwd, config: walk.configFor(io.cwd), configFor: walk.configFor, forceExclude: options.forceExclude });
+  const configError = walk.error();
   if (configError) throw configError;
   const { files, missing, skipped, excluded, walkExcluded } = found;
   const inputs = [...files].sort().map((file) => ({ path: file }));

@@ -1,6 +1,6 @@
 export { DEFAULT_EXCLUDES } from './defaults.js';
 export { ConfigError } from './errors.js';
-export { ConfigResolver, loadConfig } from './load.js';
+export { ConfigResolver, loadConfig, walkConfigs } from './load.js';
 export { rulesIgnoredForFile } from './per-file-ignores.js';
 export type {
   LoadConfigOptions,

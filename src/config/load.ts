@@ -232,3 +232,22 @@ export class ConfigResolver {
     return config;
   }
 }
+
+/**
+ * The config of each folder a walk enters, for its excludes. A config that cannot be read gives
+ * `fallback` during the walk (the walker would swallow the error) and is kept in `error` for the
+ * caller to report once the walk is over.
+ */
+export function walkConfigs(configs: ConfigResolver, fallback: () => ResolvedConfig): { configFor: (dir: string) => ResolvedConfig; error: () => ConfigError | undefined } {
+  let first: ConfigError | undefined;
+  const configFor = (dir: string): ResolvedConfig => {
+    try {
+      return configs.forPath(dir, true);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      first ??= error;
+      return fallback();
+    }
+  };
+  return { configFor, error: () => first };
+}
