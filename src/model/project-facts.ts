@@ -91,8 +91,7 @@ export function registrationsThrough(model: ModalModel, local: string): { names:
   const callables: Record<string, CallableFact> = {};
   let complete = true;
   const byAppNode = new Map(model.registrations.map((registration) => [registration.appNode, registration]));
-  for (const node of model.nodesOfType('identifier')) {
-    if (node.text !== local) continue;
+  for (const node of model.identifiersNamed(local)) {
     const parent = node.parent;
     if (!parent) continue;
     if (parent.type === 'attribute' && node.fieldName === 'attribute') continue; // `self.app`, `config.app`: another object

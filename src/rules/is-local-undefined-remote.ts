@@ -113,8 +113,8 @@ function checkImageImportNames(model: ModalModel, report: (node: SyntaxNode, id:
       const top = binding.module.split('.')[0]!;
       if (STDLIB_MODULES.has(top) || top === 'modal' || isProjectModule(model, top) || projectModuleOf(model, binding.module)) continue;
       const reported = new Set<string>();
-      for (const use of model.nodesOfType('identifier')) {
-        if (use.text !== binding.localName || use.startIndex < block.endIndex || nameRole(use) !== 'read' || !readsModuleGlobal(use) || isHandled(use, NAME_ERROR) || inAnnotation(use)) continue;
+      for (const use of model.identifiersNamed(binding.localName)) {
+        if (use.startIndex < block.endIndex || nameRole(use) !== 'read' || !readsModuleGlobal(use) || isHandled(use, NAME_ERROR) || inAnnotation(use)) continue;
         // Bound anywhere else at module level, the name may exist without the block.
         if (model.bindingsFor(use).some((other) => !block.contains(other.statement))) continue;
         const guards = model.guardsOf(use);

@@ -191,8 +191,8 @@ function importRenameFix(model: ModalModel, binding: ImportBinding, nameNode: Sy
   const newName = RENAMED_IMPORTS[qualified];
   if (!newName) return undefined;
   const uses: SyntaxNode[] = [];
-  for (const node of model.nodesOfType('identifier')) {
-    if (node.text !== binding.localName || insideImport(node)) continue;
+  for (const node of model.identifiersNamed(binding.localName)) {
+    if (insideImport(node)) continue;
     if (node.fieldName === 'attribute' || (node.fieldName === 'name' && node.parent?.type === 'keyword_argument')) continue;
     const bindings = model.bindingsFor(node);
     if (bindings.length !== 1 || bindings[0]!.statement !== binding.statement) return undefined;
