@@ -179,6 +179,21 @@ describe('suppression comments', () => {
   });
 });
 
+describe('suppression comments alone in a file', () => {
+  it('a bare noqa, a noqa naming the rule and an upper-case directive each suppress without any other directive in the file', () => {
+    const app = (name: string, comment: string): string => ['import modal', `app = modal.App("${name}")  ${comment}`, ''].join('\n');
+    const dir = project({
+      'bare_noqa.py': app('Bare_Noqa', '# noqa'),
+      'coded_noqa.py': app('Coded_Noqa', '# noqa: kebab-case-name'),
+      'upper_directive.py': app('Upper_Directive', '# MODAL-LINT: IGNORE[KEBAB-CASE-NAME]'),
+      'unsuppressed.py': app('Not_Suppressed', '# a plain comment'),
+    });
+    const result = runBundle(['--no-cache', '-f', 'json', '.'], { cwd: dir });
+    const report = JSON.parse(result.stdout) as { results: Array<{ file: string; ruleId: string }> };
+    expect(report.results.map((finding) => `${path.basename(finding.file)}:${finding.ruleId}`)).toEqual(['unsuppressed.py:kebab-case-name']);
+  });
+});
+
 describe('--watch', () => {
   it('lints, then lints again when a Python file changes, until stopped', async () => {
     const dir = project({ 'app.py': CLEAN });

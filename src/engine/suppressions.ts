@@ -37,10 +37,10 @@ export interface Suppression {
 /** Reads suppression comments from the syntax tree, so text inside strings never counts. */
 export function readSuppressions(root: SyntaxNode, knownRules?: ReadonlySet<string>): Suppression[] {
   const result: Suppression[] = [];
-  // Most files have no directive: the text says so without a walk over the tree.
-  if (!root.source.includes('modal-lint:')) return result;
-  // The parser's index lists the comments in source order, as a walk would.
-  for (const node of root.nodesByType?.get('comment') ?? root.descendants()) {
+  // Most files have no directive (in any letter case) and no `noqa`: the text says so without a walk.
+  if (!/modal-lint:|noqa/i.test(root.source)) return result;
+  // The parser's index lists the comments in source order, as a walk would; a file without comments has no entry.
+  for (const node of root.nodesByType ? (root.nodesByType.get('comment') ?? []) : root.descendants()) {
     if (node.type !== 'comment') continue;
     const ownLine = isAloneOnLine(node);
     const line = node.startRow + 1 + (ownLine ? 1 : 0);
