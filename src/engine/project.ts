@@ -100,17 +100,14 @@ export class ProjectIndex implements ImportResolver {
   private appDefinitionsOf(filePath: string): { apps: AppDefinitionFact[]; importedFiles: string[] } | null {
     if (!this.appDefinitions.has(filePath)) {
       const model = this.queryModel(filePath);
-      this.appDefinitions.set(filePath, model ? { apps: appDefinitionFacts(model), importedFiles: importedProjectFiles(model) } : null);
+      this.appDefinitions.set(filePath, model ? { apps: appDefinitionFacts(model, this.appFacts.get(filePath)), importedFiles: importedProjectFiles(model) } : null);
     }
     return this.appDefinitions.get(filePath)!;
   }
 
   /** Files of the run that define an App called `appName`, each with its imports, importers and uses of `include`. */
   private collectAppDefinitions(appName: string, fromPath: string): AppDefinitionSite[] {
-    this.appDefiningFiles ??= this.runPaths.filter((filePath) => {
-      const text = this.textOf(filePath);
-      return text !== undefined && text.includes('modal') && /\b(App|Stub)\s*\(/.test(text);
-    });
+    this.appDefiningFiles ??= this.runPaths.filter((filePath) => this.mayDefineApps(filePath));
     const sites: AppDefinitionSite[] = [];
     for (const filePath of this.appDefiningFiles) {
       if (!this.mayNameApp(filePath, appName)) continue;
@@ -310,9 +307,10 @@ export class ProjectIndex implements ImportResolver {
     if (!this.exportsByPath.has(filePath)) this.exportsByPath.set(filePath, model ? model.exports() : null);
     if (!this.summaries.has(filePath)) this.summaries.set(filePath, model ? moduleSummaryOf(model) : null);
     // Apps it defines, for `from_name` questions asked later: answered without parsing the file again.
-    if (model && !this.appFacts.has(filePath) && /\b(App|Stub)\s*\(/.test(model.source)) this.appFacts.set(filePath, appsDefinedIn(model));
-    if (model && !this.appDefinitions.has(filePath) && /\b(App|Stub)\s*\(/.test(model.source)) {
-      this.appDefinitions.set(filePath, { apps: appDefinitionFacts(model), importedFiles: importedProjectFiles(model) });
+    if (model && /\b(App|Stub)\s*\(/.test(model.source) && (!this.appFacts.has(filePath) || !this.appDefinitions.has(filePath))) {
+      const apps = this.appFacts.get(filePath) ?? appsDefinedIn(model);
+      this.appFacts.set(filePath, apps);
+      if (!this.appDefinitions.has(filePath)) this.appDefinitions.set(filePath, { apps: appDefinitionFacts(model, apps), importedFiles: importedProjectFiles(model) });
     }
     this.models.delete(filePath);
     this.released.add(filePath);

@@ -220,7 +220,6 @@ export class ModalModel {
     return this.root.source;
   }
 
-  /** All nodes of the given types, in source order: the parser's index, or one walk per model. */
   /** The identifiers spelled `name`, in source order (one index per model instead of a scan per name). */
   identifiersNamed(name: string): readonly SyntaxNode[] {
     if (!this.identifiersByName) {
@@ -234,6 +233,7 @@ export class ModalModel {
     return this.identifiersByName.get(name) ?? [];
   }
 
+  /** All nodes of the given types, in source order: the parser's index, or one walk per model. */
   nodesOfType(...types: string[]): SyntaxNode[] {
     if (!this.typeIndex && this.root.nodesByType) this.typeIndex = this.root.nodesByType;
     if (!this.typeIndex) {

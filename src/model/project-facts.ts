@@ -145,9 +145,9 @@ export function appsDefinedIn(model: ModalModel): Array<{ name: string | null; v
  * The Apps a module defines once, at module level, under a name that resolves to a string (an App
  * whose name is computed at run time is left out: it may differ per deployment).
  */
-export function appDefinitionFacts(model: ModalModel): AppDefinitionFact[] {
+export function appDefinitionFacts(model: ModalModel, apps: ReturnType<typeof appsDefinedIn> = appsDefinedIn(model)): AppDefinitionFact[] {
   const facts: AppDefinitionFact[] = [];
-  for (const app of appsDefinedIn(model)) {
+  for (const app of apps) {
     if (app.name === null || app.variable === null) continue;
     const variable = app.variable;
     const registers = model.registrations.some((registration) => DEPLOYED_KINDS.has(registration.kind) && registration.appNode.text === variable);

@@ -3,6 +3,7 @@ import { numberType } from '../model/configuration.js';
 import { callArguments, MODAL_DECORATORS, type ModalModel, type Registration } from '../model/model.js';
 import { ownYield, parameterName, parametersWithDefaults, requiredParameters, setsRetryPolicy } from '../model/function-shape.js';
 import { enclosingScope } from '../model/scope.js';
+import { isSerialized } from '../model/environment/index.js';
 import { defineRule, type Fix } from './types.js';
 
 /** Decorators whose first parameter catches a missing `()`; the value is the call to suggest. */
@@ -120,8 +121,7 @@ function nestedWithoutSerialized(model: ModalModel, decorators: Decorator[], ind
   const decoratorNodes = definition.parent!.children.filter((child) => child.type === 'decorator');
   if (decoratorNodes.at(-1) !== registration.decorator) return false;
   if (![...definition.ancestors()].some((ancestor) => ancestor.type === 'function_definition')) return false;
-  const serialized = registration.args.keywords.get('serialized');
-  return !serialized || resolvesTo(model, serialized, false);
+  return isSerialized(model, registration) === false;
 }
 
 /** The problem with one decorator, most fundamental first; `null` when it is fine. */
@@ -168,12 +168,6 @@ function problemOf(model: ModalModel, decorators: Decorator[], index: number, de
   return null;
 }
 
-/** `true` when a registration's `serialized=` is absent or resolves to False. */
-function notSerialized(model: ModalModel, registration: Registration): boolean {
-  const serialized = registration.args.keywords.get('serialized');
-  return !serialized || resolvesTo(model, serialized, false);
-}
-
 /**
  * `app.cls(...)(Inner)` / `app.function(...)(inner)` applied to a class or function defined inside a
  * function, and `@app.cls(...)` on such a class: its `__qualname__` holds `<locals>`, so `FunctionInfo`
@@ -186,7 +180,7 @@ function* localDefinitionRegistrations(model: ModalModel): Generator<{ at: Synta
     if (!call || !target || registration.args.hasSplat || (registration.kind !== 'function' && registration.kind !== 'cls')) continue;
     if (registration.decorator && registration.kind === 'function') continue;
     const kindMatches = registration.kind === 'cls' ? target.type === 'class_definition' : target.type === 'function_definition';
-    if (!kindMatches || !notSerialized(model, registration)) continue;
+    if (!kindMatches || isSerialized(model, registration) !== false) continue;
     if (![...target.ancestors()].some((ancestor) => ancestor.type === 'function_definition' || ancestor.type === 'lambda')) continue;
     const id = target.type === 'class_definition' ? 'localClass' : 'localFunction';
     yield { at: registration.decorator ?? call, id, data: { registration: call.field('function')!.text, name: target.field('name')!.text } };

@@ -167,12 +167,12 @@ function reportThroughShippedModules(model: ModalModel, settings: PackageSetting
 }
 
 type ChainResult = { chain: string[]; package: string } | null;
-/** Answers by image contents and starting files: every registration of a module asks about the same imports. */
-const chainCache = new WeakMap<Container['contents'], WeakMap<PackageSettings, Map<string, ChainResult>>>();
+/** Answers by container (its image, mounts and entry file decide what runs) and starting files. */
+const chainCache = new WeakMap<Container, WeakMap<PackageSettings, Map<string, ChainResult>>>();
 
 function missingThroughChain(model: ModalModel, container: Container, starts: string[], settings: PackageSettings, label: (file: string) => string): ChainResult {
-  let bySettings = chainCache.get(container.contents);
-  if (!bySettings) chainCache.set(container.contents, (bySettings = new WeakMap()));
+  let bySettings = chainCache.get(container);
+  if (!bySettings) chainCache.set(container, (bySettings = new WeakMap()));
   let byStart = bySettings.get(settings);
   if (!byStart) bySettings.set(settings, (byStart = new Map()));
   const key = `${model.path}\0${starts.join('\0')}`;

@@ -7,6 +7,7 @@ import { imageSourceOf, type ImageSource } from './image-source.js';
 import { sysPathAdditions } from './deploy-machine.js';
 import { legacyMountsOf, type MountedFile } from './legacy-mounts.js';
 import { pathExpressionValue } from './path-values.js';
+import { normalizeDistributionName } from '../packages/index.js';
 
 /*
  * One container of a registration: its image, what Modal ships on its own (modal-client 1.5.4
@@ -232,10 +233,6 @@ function pseudoContainer(model: ModalModel, image: ImageSource, contents: ImageC
 /** A requirement that may install the project: a local path, a VCS or URL. */
 const PROJECT_SOURCE = /^(\.|\/|~|-e|-r|--editable|git\+|file:|hg\+|svn\+)|:\/\//;
 
-function normalisedName(name: string): string {
-  return name.toLowerCase().replace(/[-.]/g, '_');
-}
-
 /**
  * True when the container may import one of the project's `modules` (top-level names): it ships
  * that module where Python imports from, or installs it (a package named like it, a local path, a
@@ -245,6 +242,6 @@ export function mayImportProjectModule(model: ModalModel, container: Container, 
   if (modules.some((module) => shippedModulePresence(model, container, module) !== 'no')) return true;
   const spec = container.contents.spec;
   if (spec.installsLocalCode || spec.unreadable.some((item) => PROJECT_SOURCE.test(item))) return true;
-  const names = new Set(modules.map(normalisedName));
-  return spec.requirements.some((requirement) => names.has(normalisedName(requirement.name)));
+  const names = new Set(modules.map(normalizeDistributionName));
+  return spec.requirements.some((requirement) => names.has(normalizeDistributionName(requirement.name)));
 }
