@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pc from 'picocolors';
-import { mergeReports, ruleOptionSpecs, settingsFromConfig } from '../api/settings.js';
+import { mergeReports, projectConfigResolver, settingsFromConfig } from '../api/settings.js';
 import { ConfigError, ConfigResolver, walkConfigs, type ResolvedConfig } from '../config/index.js';
 import { closestMatch } from '../config/suggest.js';
 import type { LintReport } from '../diagnostics.js';
@@ -10,6 +10,7 @@ import { decodeSource } from '../engine/decode.js';
 import { lint, type LintSettings, type SourceInput } from '../engine/lint.js';
 import { ALL_RULE_META, enabledRules as enabledRulesFor, KNOWN_RULE_IDS } from '../engine/rule-set.js';
 import { enableTiming, formatTimings, takeTimings } from '../engine/timing.js';
+import { pluralize } from '../reporters/common.js';
 import { formatReport, type FormatName } from '../reporters/index.js';
 import { RULES } from '../rules/index.js';
 import { HELP, parseCli, UsageError, type CliOptions } from './args.js';
@@ -91,20 +92,16 @@ async function collectInputs(options: CliOptions, configs: ConfigResolver, io: I
   const configError = walk.error();
   if (configError) throw configError;
   const { files, missing, skipped, excluded, walkExcluded } = found;
-  const inputs = [...files].sort().map((file) => ({ path: file }));
+  const inputs = files.map((file) => ({ path: file }));
   let emptyReason: string | undefined;
   if (inputs.length === 0 && missing.length === 0) {
     const left: string[] = [];
-    if (excluded.length > 0) left.push(`${plural(excluded.length, 'file')} named on the command line excluded (--force-exclude)`);
-    if (walkExcluded.files > 0) left.push(`${plural(walkExcluded.files, 'Python file')} skipped by exclusions`);
-    if (walkExcluded.folders > 0) left.push(`${plural(walkExcluded.folders, 'folder')} skipped by exclusions`);
+    if (excluded.length > 0) left.push(`${pluralize(excluded.length, 'file')} named on the command line excluded (--force-exclude)`);
+    if (walkExcluded.files > 0) left.push(`${pluralize(walkExcluded.files, 'Python file')} skipped by exclusions`);
+    if (walkExcluded.folders > 0) left.push(`${pluralize(walkExcluded.folders, 'folder')} skipped by exclusions`);
     emptyReason = left.length > 0 ? `no files to lint: ${left.join(', ')}` : `no Python files found in ${given.join(', ')}`;
   }
   return { inputs, missing, skipped, emptyReason };
-}
-
-function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${count} ${count === 1 ? singular : pluralForm}`;
 }
 
 /** Why a path named on the command line cannot be linted; a symbolic link says where it leads. */
@@ -197,7 +194,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
 async function lintOnce(options: CliOptions, io: Io, color: boolean): Promise<number> {
   // A new resolver per run: under --watch, config files may change between runs.
-  const configs = new ConfigResolver({ cwd: io.cwd, explicitPath: options.config === undefined ? undefined : path.resolve(io.cwd, options.config), rules: ruleOptionSpecs() });
+  const configs = projectConfigResolver(io.cwd, options.config);
   try {
     return await lintCommand(options, configs, io, color);
   } catch (error) {
@@ -281,7 +278,7 @@ async function lintCommand(options: CliOptions, configs: ConfigResolver, io: Io,
     const added = await addIgnoresToReport(report, { stdin });
     for (const message of added.messages) io.stderr(`modal-lint: ${message}\n`);
     if (stdin) io.stdout(added.stdinText ?? report.files[0]?.source ?? '');
-    io.stderr(`modal-lint: added ${plural(added.commentCount, 'suppression')} in ${plural(added.filesChanged, 'file')}\n`);
+    io.stderr(`modal-lint: added ${pluralize(added.commentCount, 'suppression')} in ${pluralize(added.filesChanged, 'file')}\n`);
     return missing.length > 0 ? EXIT_ERROR : EXIT_OK;
   }
 
@@ -301,11 +298,11 @@ async function lintCommand(options: CliOptions, configs: ConfigResolver, io: Io,
     for (const message of fixes.messages) io.stderr(`modal-lint: ${message}\n`);
     if (options.diff) {
       io.stdout(fixes.diff);
-      io.stderr(fixes.fixCount > 0 ? `modal-lint: ${plural(fixes.fixCount, 'fix', 'fixes')} available in ${plural(fixes.filesChanged, 'file')}\n` : 'modal-lint: no fixes available\n');
+      io.stderr(fixes.fixCount > 0 ? `modal-lint: ${pluralize(fixes.fixCount, 'fix', 'fixes')} available in ${pluralize(fixes.filesChanged, 'file')}\n` : 'modal-lint: no fixes available\n');
       if (missing.length > 0) return EXIT_ERROR;
       return fixes.fixCount > 0 ? EXIT_FINDINGS : EXIT_OK;
     }
-    if (fixes.fixCount > 0) io.stderr(`modal-lint: fixed ${plural(fixes.fixCount, 'problem')} in ${plural(fixes.filesChanged, 'file')}\n`);
+    if (fixes.fixCount > 0) io.stderr(`modal-lint: fixed ${pluralize(fixes.fixCount, 'problem')} in ${pluralize(fixes.filesChanged, 'file')}\n`);
     if (stdin) {
       const report = mergeReports(reports, io.cwd);
       // Editors replace the buffer with stdout: print the (fixed) source, and the findings on stderr.
@@ -320,7 +317,7 @@ async function lintCommand(options: CliOptions, configs: ConfigResolver, io: Io,
   const code = exitCodeFor(report, maxWarnings);
   const warnings = report.files.reduce((sum, file) => sum + file.diagnostics.filter((d) => d.severity === 'warning').length, 0);
   if (maxWarnings !== undefined && warnings > maxWarnings && !options.exitZero) {
-    io.stderr(`modal-lint: ${plural(warnings, 'warning')} ${warnings === 1 ? 'exceeds' : 'exceed'} the maximum of ${maxWarnings} (--max-warnings)\n`);
+    io.stderr(`modal-lint: ${pluralize(warnings, 'warning')} ${warnings === 1 ? 'exceeds' : 'exceed'} the maximum of ${maxWarnings} (--max-warnings)\n`);
   }
   const shown: LintReport = options.quiet
     ? { ...report, files: report.files.map((file) => ({ ...file, diagnostics: file.diagnostics.filter((d) => d.severity === 'error') })) }
@@ -347,7 +344,7 @@ function statistics(report: LintReport, json: boolean): string {
   }
   const rows = [...counts].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1));
   if (json) return `${JSON.stringify(rows.map(([code, entry]) => ({ code, count: entry.count, fixable: entry.fixable })), null, 2)}\n`;
-  if (rows.length === 0) return report.files.length === 0 ? 'No files linted.\n' : `No problems found (${plural(report.files.length, 'file')} linted).\n`;
+  if (rows.length === 0) return report.files.length === 0 ? 'No files linted.\n' : `No problems found (${pluralize(report.files.length, 'file')} linted).\n`;
   const width = Math.max(...rows.map(([, entry]) => String(entry.count).length));
   return rows.map(([id, entry]) => `${String(entry.count).padStart(width)}\t${id}${entry.fixable === entry.count ? '\t[*]' : entry.fixable > 0 ? `\t[*] ${entry.fixable} fixable` : ''}`).join('\n') + '\n';
 }

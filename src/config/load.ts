@@ -188,7 +188,7 @@ export function loadConfig(options: LoadConfigOptions): ResolvedConfig {
   const cwd = path.resolve(options.cwd);
   const configFile =
     options.explicitPath === undefined
-      ? findClosestConfig(options.startDir === undefined ? cwd : path.resolve(cwd, options.startDir), cwd)
+      ? findClosestConfig(cwd, cwd)
       : readConfigFile(path.resolve(cwd, options.explicitPath), cwd);
   if (configFile === undefined) return defaultConfig(cwd);
   return resolveConfigFile(configFile, options, cwd, []);

@@ -46,8 +46,6 @@ export interface ResolvedConfig {
 
 export interface LoadConfigOptions {
   cwd: string;
-  /** Where to start looking for the nearest config (default: cwd). */
-  startDir?: string;
   explicitPath?: string;
   rules: RuleOptionSpecs;
 }
