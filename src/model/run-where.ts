@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { SyntaxNode } from '../parser/syntax.js';
 import type { GuardKind } from './guards.js';
 import { isHandled } from './handlers.js';
+import type { ImportBinding } from './imports.js';
 import { type ModalModel, type ModuleSummary, type Registration, type SummaryImport } from './model.js';
 import { chainKey, imageSourceOf, type ImageSource } from './environment/image-source.js';
 import { isSerialized } from './environment/container.js';
@@ -159,23 +160,14 @@ export function containerImports(model: ModalModel): ContainerImport[] {
   const result: ContainerImport[] = [];
   const containers = model.registrations.filter((registration) => registration.kind !== 'local_entrypoint');
   const imported = containers.filter((registration) => isSerialized(model, registration) === false);
-  const byStatement = new Map<SyntaxNode, ContainerImport>();
+  const seen = new Set<SyntaxNode>();
   const add = (statement: SyntaxNode, registrations: Registration[], where: ContainerImport['where']): void => {
-    if (registrations.length === 0 || byStatement.has(statement)) return;
-    const guards = model.guardsOf(statement);
-    if (guards.some((guard) => NOT_RUN_IN_CONTAINER.has(guard.kind))) return;
-    if (where === 'module' && guards.some((guard) => guard.kind === 'function')) return;
-    if (isHandled(statement, IMPORT_ERRORS) || underEnvironmentTest(statement)) return;
-    const bindings = model.imports.filter((binding) => binding.statement === statement);
-    const first = bindings[0];
-    if (!first) return;
-    const entry: ContainerImport = {
-      statement, moduleNode: first.moduleNode, module: first.module, level: first.level,
-      importedNames: bindings.flatMap((binding) => (binding.importedName && binding.importedName !== '*' ? [binding.importedName] : [])),
-      registrations, imageBlock: imageBlockOf(model, statement), where,
-    };
-    byStatement.set(statement, entry);
-    result.push(entry);
+    if (registrations.length === 0 || seen.has(statement)) return;
+    seen.add(statement);
+    if (!runsWhereImported(model, statement, where)) return;
+    const imageBlock = imageBlockOf(model, statement);
+    // `import os, pandas` imports two modules: each is its own entry.
+    for (const module of importedModules(model, statement)) result.push({ statement, ...module, registrations, imageBlock, where });
   };
   const statements = model.nodesOfType('import_statement', 'import_from_statement');
   for (const registration of containers) {
@@ -213,20 +205,50 @@ export function registrationsAt(model: ModalModel, entry: ContainerImport): Arra
  * shipped with `add_local_python_source`): those outside guards, `try` blocks that handle the
  * failure, tests of the interpreter and `with image.imports():` blocks.
  */
-export function moduleLevelContainerImports(model: ModalModel): Array<Pick<ContainerImport, 'module' | 'level' | 'importedNames'> & { line: number }> {
-  const result: Array<Pick<ContainerImport, 'module' | 'level' | 'importedNames'> & { line: number }> = [];
+export function moduleLevelContainerImports(model: ModalModel): Array<ImportedModule & { line: number }> {
+  const cached = moduleLevelImportsCache.get(model);
+  if (cached) return cached;
+  const result: Array<ImportedModule & { line: number }> = [];
   for (const statement of model.nodesOfType('import_statement', 'import_from_statement')) {
-    if (!moduleLevel(model, statement)) continue;
-    const guards = model.guardsOf(statement);
-    if (guards.some((guard) => NOT_RUN_IN_CONTAINER.has(guard.kind) || guard.kind === 'function' || guard.kind === 'image-imports')) continue;
-    if (isHandled(statement, IMPORT_ERRORS) || underEnvironmentTest(statement)) continue;
-    const bindings = model.imports.filter((binding) => binding.statement === statement);
-    // `import a, b` binds two modules in one statement.
-    for (const module of new Set(bindings.map((binding) => `${binding.level}:${binding.module}`))) {
-      const [level, name] = [Number(module.split(':')[0]), module.slice(module.indexOf(':') + 1)];
-      const names = bindings.filter((binding) => binding.module === name && binding.level === level).flatMap((binding) => (binding.importedName && binding.importedName !== '*' ? [binding.importedName] : []));
-      result.push({ module: name, level, importedNames: names, line: statement.startRow + 1 });
-    }
+    if (!moduleLevel(model, statement) || !runsWhereImported(model, statement, 'module')) continue;
+    if (model.guardsOf(statement).some((guard) => guard.kind === 'image-imports')) continue;
+    for (const module of importedModules(model, statement)) result.push({ ...module, line: statement.startRow + 1 });
   }
+  moduleLevelImportsCache.set(model, result);
   return result;
+}
+
+const moduleLevelImportsCache = new WeakMap<ModalModel, Array<ImportedModule & { line: number }>>();
+
+/** False for an import that does not run where its module is imported: under a guard, a handler of its failure or a test of the interpreter. */
+function runsWhereImported(model: ModalModel, statement: SyntaxNode, where: ContainerImport['where']): boolean {
+  const guards = model.guardsOf(statement);
+  if (guards.some((guard) => NOT_RUN_IN_CONTAINER.has(guard.kind))) return false;
+  if (where === 'module' && guards.some((guard) => guard.kind === 'function')) return false;
+  return !isHandled(statement, IMPORT_ERRORS) && !underEnvironmentTest(statement);
+}
+
+type ImportedModule = Pick<ContainerImport, 'moduleNode' | 'module' | 'level' | 'importedNames'>;
+const importsByStatement = new WeakMap<ModalModel, Map<SyntaxNode, ImportBinding[]>>();
+
+/** The modules one import statement imports, each with the names taken from it. */
+function importedModules(model: ModalModel, statement: SyntaxNode): ImportedModule[] {
+  let byStatement = importsByStatement.get(model);
+  if (!byStatement) {
+    byStatement = new Map();
+    for (const binding of model.imports) {
+      const list = byStatement.get(binding.statement);
+      if (list) list.push(binding);
+      else byStatement.set(binding.statement, [binding]);
+    }
+    importsByStatement.set(model, byStatement);
+  }
+  const modules = new Map<string, ImportedModule>();
+  for (const binding of byStatement.get(statement) ?? []) {
+    const key = `${binding.level}:${binding.module}`;
+    let module = modules.get(key);
+    if (!module) modules.set(key, (module = { moduleNode: binding.moduleNode, module: binding.module, level: binding.level, importedNames: [] }));
+    if (binding.importedName && binding.importedName !== '*') module.importedNames.push(binding.importedName);
+  }
+  return [...modules.values()];
 }
