@@ -34,6 +34,14 @@ export interface EntryLayout {
  * for `modal run -m`, which ships the whole top-level package (`_utils/function_utils.py`).
  */
 export function entryLayout(model: ModalModel): EntryLayout {
+  let layout = entryLayouts.get(model);
+  if (!layout) entryLayouts.set(model, (layout = readEntryLayout(model)));
+  return layout;
+}
+
+const entryLayouts = new WeakMap<ModalModel, EntryLayout>();
+
+function readEntryLayout(model: ModalModel): EntryLayout {
   const folder = path.dirname(model.path);
   const hasInit = (dir: string): boolean => model.project.readText?.(model.path, path.join(dir, '__init__.py')) !== undefined;
   let packageDir: string | null = null;
@@ -78,11 +86,8 @@ export function containerOf(model: ModalModel, registration: Registration): Cont
   const image = imageSourceOf(model, registration);
   const contents = imageContents(model, image);
   const entry = entryLayout(model);
-  const entryFile = path.posix.join('/root', ...path.relative(entry.searchRoot, model.path).split(path.sep));
-  // Folders the module adds to `sys.path` itself (`sys.path.append(str(Path(__file__).parent / "lib"))`) name container folders too.
-  const entryFileOf = path.posix.join('/root', ...path.relative(entry.searchRoot, model.path).split(path.sep));
-  const additions = (sysPathAdditions(model) ?? []).map((node) => pathExpressionValue(model, node, entryFileOf, contents.workdir));
-  const sysPath = contents.sysPathUnknown || additions.includes(null) ? null : [...new Set(['/root', contents.workdir, ...contents.pythonPath, ...(additions as string[])])];
+  const entryFile = containerEntryFile(model, entry);
+  const sysPath = containerSysPath(model, contents, entryFile);
   const entryShipped = registration.kind === 'local_entrypoint' || isSerialized(model, registration) !== true;
   const container: Container = { registration, image, contents, mounts: legacyMountsOf(model, registration), entry, entryShipped, entryFile, sysPath, workdir: contents.workdir };
   containers.set(registration, { model, container });
@@ -226,8 +231,20 @@ export function moduleContainers(model: ModalModel): Container[] {
 
 function pseudoContainer(model: ModalModel, image: ImageSource, contents: ImageContents): Container {
   const entry = entryLayout(model);
-  const entryFile = path.posix.join('/root', ...path.relative(entry.searchRoot, model.path).split(path.sep));
-  return { registration: null, image, contents, mounts: [], entry, entryShipped: true, entryFile, sysPath: contents.sysPathUnknown ? null : ['/root', contents.workdir, ...contents.pythonPath], workdir: contents.workdir };
+  const entryFile = containerEntryFile(model, entry);
+  return { registration: null, image, contents, mounts: [], entry, entryShipped: true, entryFile, sysPath: containerSysPath(model, contents, entryFile), workdir: contents.workdir };
+}
+
+/** Where the module's own file lands in the container: below `/root`, as its search root lays it out. */
+function containerEntryFile(model: ModalModel, entry: EntryLayout): string {
+  return path.posix.join('/root', ...path.relative(entry.searchRoot, model.path).split(path.sep));
+}
+
+/** The container's `sys.path`: `/root`, the working directory, `PYTHONPATH`, and the folders the module adds itself; null when one cannot be read. */
+function containerSysPath(model: ModalModel, contents: ImageContents, entryFile: string): string[] | null {
+  // Folders the module adds to `sys.path` itself (`sys.path.append(str(Path(__file__).parent / "lib"))`) name container folders too.
+  const additions = (sysPathAdditions(model) ?? []).map((node) => pathExpressionValue(model, node, entryFile, contents.workdir));
+  return contents.sysPathUnknown || additions.includes(null) ? null : [...new Set(['/root', contents.workdir, ...contents.pythonPath, ...(additions as string[])])];
 }
 
 /** A requirement that may install the project: a local path, a VCS or URL. */

@@ -168,8 +168,13 @@ export function sysPathAdditions(model: ModalModel): SyntaxNode[] | null {
 
 /** The deploying machine's `sys.path` with the module's own additions: null when one cannot be read. */
 export function deploySysPath(model: ModalModel): string[] | null {
+  if (deploySysPaths.has(model)) return deploySysPaths.get(model)!;
   const additions = sysPathAdditions(model);
-  if (additions === null) return null;
-  const cwd = deployMachineOf(model).projectRoot ?? path.dirname(model.path);
-  return [...deployMachineOf(model).sysPath, ...additions.map((node) => pathExpressionValue(model, node, model.path, cwd)!)];
+  const machine = deployMachineOf(model);
+  const cwd = machine.projectRoot ?? path.dirname(model.path);
+  const result = additions === null ? null : [...machine.sysPath, ...additions.map((node) => pathExpressionValue(model, node, model.path, cwd)!)];
+  deploySysPaths.set(model, result);
+  return result;
 }
+
+const deploySysPaths = new WeakMap<ModalModel, string[] | null>();
