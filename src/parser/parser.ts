@@ -247,11 +247,7 @@ export function parseRetained(parser: Parser, original: string, previous?: Retai
 
 /** The one edit that turns `before` into `after`: what lies between their common start and common end. */
 export function editBetween(before: string, after: string): Edit {
-  const shorter = Math.min(before.length, after.length);
-  let start = 0;
-  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let end = 0;
-  while (end < shorter - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
+  const { start, oldEnd, newEnd } = changedSpan(before, after);
   const point = (text: string, offset: number) => {
     const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
     let row = 0;
@@ -260,12 +256,22 @@ export function editBetween(before: string, after: string): Edit {
   };
   return new Edit({
     startIndex: start,
-    oldEndIndex: before.length - end,
-    newEndIndex: after.length - end,
+    oldEndIndex: oldEnd,
+    newEndIndex: newEnd,
     startPosition: point(before, start),
-    oldEndPosition: point(before, before.length - end),
-    newEndPosition: point(after, after.length - end),
+    oldEndPosition: point(before, oldEnd),
+    newEndPosition: point(after, newEnd),
   });
+}
+
+/** The one span that differs between two texts: their common prefix ends at `start`, their common suffix starts at `oldEnd` / `newEnd`. */
+export function changedSpan(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
+  const shorter = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let end = 0;
+  while (end < shorter - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
+  return { start, oldEnd: before.length - end, newEnd: after.length - end };
 }
 
 export async function parsePython(source: string): Promise<SyntaxNode> {

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { mentionsModal, REGISTRATION_CALL } from '../engine/lint.js';
 import type { SyntaxNode } from '../parser/syntax.js';
+import { changedSpan } from '../parser/parser.js';
 import type { FileAnalysis } from './workspace.js';
 
 /**
@@ -15,13 +16,7 @@ import type { FileAnalysis } from './workspace.js';
 export function analysisAfterCommentEdit(previous: FileAnalysis, tree: SyntaxNode, after: string): FileAnalysis | null {
   const before = previous.text;
   if (tree.source.length !== before.length || tree.hasError) return null;
-  const shorter = Math.min(before.length, after.length);
-  let start = 0;
-  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let end = 0;
-  while (end < shorter - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
-  const oldEnd = before.length - end;
-  const newEnd = after.length - end;
+  const { start, oldEnd, newEnd } = changedSpan(before, after);
   if (/[\r\n]/.test(before.slice(start, oldEnd)) || /[\r\n]/.test(after.slice(start, newEnd))) return null;
 
   const comment = deepestAround(tree, start, oldEnd);
