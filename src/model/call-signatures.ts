@@ -1,6 +1,6 @@
 import type { SyntaxNode } from '../parser/syntax.js';
 import { containsYield } from './function-handles.js';
-import type { ModalModel, Registration } from './model.js';
+import { callArguments, unwrapParens, type ModalModel, type Registration } from './model.js';
 
 /**
  * Python signatures of registered functions and Modal classes as plain data: what other files
@@ -168,24 +168,17 @@ export function callShapeOf(call: SyntaxNode): CallShape {
   return { positional, keywords, moreKeywords };
 }
 
-/** `(x)` -> `x` (model.ts imports this module, so its helper is not imported here). */
-function unwrap(node: SyntaxNode): SyntaxNode {
-  let current = node;
-  while (current.type === 'parenthesized_expression' && current.namedChildren.length === 1) current = current.namedChildren[0]!;
-  return current;
-}
-
 /** The argument tuples of a literal `.starmap` input: items of a list/tuple literal, or the element of a comprehension. */
 export function literalTuples(node: SyntaxNode): SyntaxNode[] {
   const isTuple = (item: SyntaxNode): boolean => item.type === 'tuple' || item.type === 'list';
   if (node.type === 'list' || node.type === 'tuple' || node.type === 'set') {
     const items = node.namedChildren.filter((item) => item.type !== 'comment');
     // A list of values that are not all tuple literals may hold sequences of any length.
-    return items.every((item) => isTuple(unwrap(item))) ? items.map((item) => unwrap(item)) : [];
+    return items.every((item) => isTuple(unwrapParens(item))) ? items.map((item) => unwrapParens(item)) : [];
   }
   if (node.type === 'list_comprehension' || node.type === 'generator_expression' || node.type === 'set_comprehension') {
     const body = node.field('body');
-    return body && isTuple(unwrap(body)) ? [unwrap(body)] : [];
+    return body && isTuple(unwrapParens(body)) ? [unwrapParens(body)] : [];
   }
   return [];
 }
@@ -227,20 +220,19 @@ function classParameters(model: ModalModel, definition: SyntaxNode): ClassParame
     if (inner?.type === 'function_definition' && inner.field('name')?.text === '__init__') return null;
     const assignment = statement.type === 'expression_statement' ? statement.namedChildren[0] : undefined;
     if (assignment?.type !== 'assignment') continue;
-    let right = assignment.field('right');
-    while (right?.type === 'parenthesized_expression' && right.namedChildren.length === 1) right = right.namedChildren[0]!;
+    const assigned = assignment.field('right');
+    const right = assigned ? unwrapParens(assigned) : null;
     if (right?.type !== 'call' || model.qualifiedName(right.field('function')) !== 'modal.parameter') continue;
     if (assignment.field('left')?.type !== 'identifier') return null;
-    const args = right.field('arguments')?.namedChildren ?? [];
-    if (args.some((arg) => arg.type === 'dictionary_splat' || arg.type === 'list_splat')) return null;
-    const keyword = (name: string): SyntaxNode | null => args.find((arg) => arg.type === 'keyword_argument' && arg.field('name')?.text === name)?.field('value') ?? null;
-    const init = keyword('init');
+    const args = callArguments(right);
+    if (args.hasSplat) return null;
+    const init = args.keywords.get('init');
     if (init) {
       // `init=False` fields are not parameters (cls.py); a value the linter cannot read leaves the list unknown.
       if (init.text === 'False') continue;
       if (init.text !== 'True') return null;
     }
-    fields.push({ name: assignment.field('left')!.text, hasDefault: keyword('default') !== null });
+    fields.push({ name: assignment.field('left')!.text, hasDefault: args.keywords.has('default') });
   }
   return fields;
 }
