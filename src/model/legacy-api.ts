@@ -153,3 +153,12 @@ export const DEPRECATED_SANDBOX_CREATE_KEYWORDS: Record<string, LegacyApi> = {
   pty_info: { replacement: 'use `pty=True`', version: '1.2.0' },
   cidr_allowlist: { replacement: 'rename it to `outbound_cidr_allowlist`', version: '1.4.3', renamedTo: 'outbound_cidr_allowlist' },
 };
+
+/** Methods removed from objects that `removed-api` reports on their receiver (`kinds` null: any Modal object). */
+export const RECEIVER_APIS: Record<string, { kinds: string[] | null; api: LegacyApi }> = {
+  spawn_sandbox: { kinds: ['App'], api: { replacement: 'use `modal.Sandbox.create(..., app=app)`', version: '0.68.27' } },
+  keep_warm: { kinds: ['Function'], api: { replacement: 'use `f.update_autoscaler(min_containers=n)`', version: '1.4.0' } },
+  resolve: { kinds: null, api: { replacement: 'use `.hydrate()`, or rely on lazy hydration', version: '1.0.0' } },
+  is_inside: { kinds: ['App'], api: { replacement: 'import container-only packages under `with image.imports():`, or test `modal.is_local()`', version: '0.64.35' } },
+  run_inside: { kinds: ['App'], api: { replacement: 'import container-only packages under `with image.imports():`', version: '0.64.35' } },
+};

@@ -3,7 +3,7 @@ import type { ImportBinding } from '../model/imports.js';
 import { inCompatibilityFallback, insideImport, modalFromImports, modalNameUses } from '../model/modal-names.js';
 import { callArguments, WEB_DECORATORS, type ModalModel } from '../model/model.js';
 import {
-  DUNDER_LIFECYCLE_METHODS, FUNCTION_CALL, FUNCTION_SECRET_KEYWORD, REMOVED_APP_METHODS, REMOVED_IMAGE_METHODS, REMOVED_LOOKUP_KEYWORDS, REMOVED_NAMES,
+  DUNDER_LIFECYCLE_METHODS, FUNCTION_CALL, FUNCTION_SECRET_KEYWORD, RECEIVER_APIS, REMOVED_APP_METHODS, REMOVED_IMAGE_METHODS, REMOVED_LOOKUP_KEYWORDS, REMOVED_NAMES,
   REMOVED_REGISTRATION_KEYWORDS, REMOVED_WITH_OPTIONS_KEYWORDS, type LegacyApi,
 } from '../model/legacy-api.js';
 import { gpuStringOfLegacyObject } from '../model/legacy-gpu.js';
@@ -29,13 +29,6 @@ const WAIT_FOR_RESPONSE: LegacyApi = { replacement: 'return quickly and poll a s
 const CONTEXT_MOUNT: LegacyApi = { replacement: 'use `context_dir=`', version: '1.2.0' };
 const DICT_DATA: LegacyApi = { replacement: 'fill the Dict after creating it', version: '1.4.0' };
 const DOTTED_FUNCTION_NAME: LegacyApi = { replacement: 'look the class up with `modal.Cls.from_name(app, "Cls")`', version: '1.4.0', raises: true };
-export const RECEIVER_APIS: Record<string, { kinds: string[] | null; api: LegacyApi }> = {
-  spawn_sandbox: { kinds: ['App'], api: { replacement: 'use `modal.Sandbox.create(..., app=app)`', version: '0.68.27' } },
-  keep_warm: { kinds: ['Function'], api: { replacement: 'use `f.update_autoscaler(min_containers=n)`', version: '1.4.0' } },
-  resolve: { kinds: null, api: { replacement: 'use `.hydrate()`, or rely on lazy hydration', version: '1.0.0' } },
-  is_inside: { kinds: ['App'], api: { replacement: 'import container-only packages under `with image.imports():`, or test `modal.is_local()`', version: '0.64.35' } },
-  run_inside: { kinds: ['App'], api: { replacement: 'import container-only packages under `with image.imports():`', version: '0.64.35' } },
-};
 const APP_SUBSCRIPT: LegacyApi = { replacement: 'keep the object in a module-level variable', version: '0.72.48' };
 const WEB_URL: LegacyApi = { replacement: 'call `f.get_web_url()`', version: '1.4.0' };
 const SHOW_PROGRESS: LegacyApi = { replacement: 'wrap the run in `with modal.enable_output():`', version: '1.0.0' };

@@ -8,10 +8,10 @@ import {
 } from '../model/legacy-api.js';
 import { inCompatibilityFallback, insideImport, modalFromImports, modalNameUses } from '../model/modal-names.js';
 import { callArguments, type ModalModel } from '../model/model.js';
-import { RECEIVER_APIS, REMOVED_CALL_KEYWORDS } from './removed-api.js';
+import { REMOVED_CALL_KEYWORDS } from './removed-api.js';
 import { apiClassOf } from '../model/api/object-types.js';
 import type { Signature, SignatureParameter } from '../model/call-signatures.js';
-import { REMOVED_APP_METHODS } from '../model/legacy-api.js';
+import { RECEIVER_APIS, REMOVED_APP_METHODS } from '../model/legacy-api.js';
 import { defineRule, type RuleContext } from './types.js';
 
 type Context = RuleContext<'unknownName' | 'unknownCommand' | 'unknownImageMethod' | 'unknownKeyword' | 'constructorRaises' | 'unknownAttribute' | 'positionalArguments' | 'missingArguments'>;
